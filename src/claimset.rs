@@ -1,0 +1,236 @@
+//! A validated set of sources, quantities and claims.
+
+use std::collections::HashMap;
+
+use crate::claim::{Claim, Stance};
+use crate::error::{Error, Location, Result};
+use crate::quantity::Quantity;
+use crate::source::{ReliabilityWeights, Source};
+
+/// A validated set of sources, quantities and the claims about them.
+///
+/// Every claim in a set names declared sources and a declared quantity, has a unique id,
+/// and its estimate fits the quantity's domain (a count's intervals are clipped to
+/// `[0, +∞)`, its negative figures refused). Build one in code with the `add_*` methods,
+/// or load one from a file with [`Loader`](crate::Loader).
+///
+/// # Example
+///
+/// ```
+/// use crosscheck::{Claim, ClaimSet, Estimate, Quantity, Source};
+///
+/// let mut set = ClaimSet::new();
+/// set.add_source(Source::new("ua-gov", "Government of Ukraine")?.with_side("Ukraine"))?;
+/// set.add_quantity(Quantity::new("kpa-casualties", "North Korean casualties")?.with_subject_side("North Korea"))?;
+/// set.add_claim(Claim::new("zelensky", "kpa-casualties", ["ua-gov"], "about 4,000".parse()?)?)?;
+/// assert!(set.add_claim(Claim::new("zelensky", "kpa-casualties", ["ua-gov"], Estimate::exact(1.0)?)?).is_err());
+/// assert!(set.add_claim(Claim::new("x", "kpa-casualties", ["nobody"], Estimate::exact(1.0)?)?).is_err());
+/// assert_eq!(set.stance(&set.claims()[0]).as_str(), "adversary");
+/// Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClaimSet {
+    sources: Vec<Source>,
+    quantities: Vec<Quantity>,
+    claims: Vec<Claim>,
+    source_index: HashMap<String, usize>,
+    quantity_index: HashMap<String, usize>,
+    claim_index: HashMap<String, usize>,
+}
+
+impl ClaimSet {
+    /// An empty set.
+    #[must_use]
+    pub fn new() -> ClaimSet {
+        ClaimSet::default()
+    }
+
+    /// Declares a source.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DuplicateId`] when a source with this id exists.
+    pub fn add_source(&mut self, source: Source) -> Result<()> {
+        if self.source_index.contains_key(source.id()) {
+            return Err(Error::DuplicateId {
+                at: Location::Source(source.id().into()),
+                what: "source",
+                id: source.id().into(),
+            });
+        }
+        self.source_index.insert(source.id().to_string(), self.sources.len());
+        self.sources.push(source);
+        Ok(())
+    }
+
+    /// Declares a quantity.
+    ///
+    /// # Errors
+    ///
+    /// When a quantity with this id exists: [`Error::UnitClash`] if the units differ,
+    /// [`Error::KindClash`] if the kinds or temporal kinds differ, else
+    /// [`Error::DuplicateId`].
+    pub fn add_quantity(&mut self, quantity: Quantity) -> Result<()> {
+        if let Some(&i) = self.quantity_index.get(quantity.id()) {
+            let old = &self.quantities[i];
+            let at = Location::Quantity(quantity.id().into());
+            let id = quantity.id().to_string();
+            return Err(if old.unit() != quantity.unit() {
+                Error::UnitClash { at, quantity: id, declared: old.unit().into(), found: quantity.unit().into() }
+            } else if old.kind() != quantity.kind() {
+                Error::KindClash { at, quantity: id, declared: old.kind().as_str().into(), found: quantity.kind().as_str().into() }
+            } else if old.temporal() != quantity.temporal() {
+                Error::KindClash {
+                    at,
+                    quantity: id,
+                    declared: old.temporal().as_str().into(),
+                    found: quantity.temporal().as_str().into(),
+                }
+            } else {
+                Error::DuplicateId { at, what: "quantity", id }
+            });
+        }
+        self.quantity_index.insert(quantity.id().to_string(), self.quantities.len());
+        self.quantities.push(quantity);
+        Ok(())
+    }
+
+    /// Adds a claim, fitting its estimate to the quantity's domain.
+    ///
+    /// # Errors
+    ///
+    /// Every problem with the claim at once (as [`Error::Invalid`] when there are several):
+    /// [`Error::DuplicateId`], [`Error::UnknownQuantity`], [`Error::UnknownSource`] for each
+    /// unknown source, [`Error::UnitClash`] when the claim states another unit,
+    /// [`Error::Negative`] for a negative figure of a count.
+    pub fn add_claim(&mut self, claim: Claim) -> Result<()> {
+        let claim = self.check_claim(claim)?;
+        self.claim_index.insert(claim.id.clone(), self.claims.len());
+        self.claims.push(claim);
+        Ok(())
+    }
+
+    fn check_claim(&self, mut claim: Claim) -> Result<Claim> {
+        let at = || Location::Claim(claim.id.clone());
+        let mut errors = Vec::new();
+        if self.claim_index.contains_key(&claim.id) {
+            errors.push(Error::DuplicateId { at: at(), what: "claim", id: claim.id.clone() });
+        }
+        for s in &claim.sources {
+            if !self.source_index.contains_key(s) {
+                errors.push(Error::UnknownSource { at: at(), source_id: s.clone() });
+            }
+        }
+        match self.quantity(&claim.quantity) {
+            None => errors.push(Error::UnknownQuantity { at: at(), quantity: claim.quantity.clone() }),
+            Some(q) => {
+                if let Some(unit) = &claim.unit {
+                    if !q.unit().is_empty() && !unit.trim().eq_ignore_ascii_case(q.unit().trim()) {
+                        errors.push(Error::UnitClash {
+                            at: at(),
+                            quantity: q.id().into(),
+                            declared: q.unit().into(),
+                            found: unit.clone(),
+                        });
+                    }
+                }
+                if q.is_count() {
+                    match claim.estimate.clone().into_count() {
+                        Ok(e) => claim.estimate = e,
+                        Err(e) => errors.push(e.at(at())),
+                    }
+                }
+            }
+        }
+        if errors.is_empty() { Ok(claim) } else { Err(Error::from_many(errors)) }
+    }
+
+    /// The sources, in the order added.
+    #[must_use]
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// The quantities, in the order added.
+    #[must_use]
+    pub fn quantities(&self) -> &[Quantity] {
+        &self.quantities
+    }
+
+    /// The claims, in the order added.
+    #[must_use]
+    pub fn claims(&self) -> &[Claim] {
+        &self.claims
+    }
+
+    /// The number of claims.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.claims.len()
+    }
+
+    /// Whether there are no claims.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.claims.is_empty()
+    }
+
+    /// The source with this id.
+    #[must_use]
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.source_index.get(id).map(|&i| &self.sources[i])
+    }
+
+    /// The quantity with this id.
+    #[must_use]
+    pub fn quantity(&self, id: &str) -> Option<&Quantity> {
+        self.quantity_index.get(id).map(|&i| &self.quantities[i])
+    }
+
+    /// The claim with this id.
+    #[must_use]
+    pub fn claim(&self, id: &str) -> Option<&Claim> {
+        self.claim_index.get(id).map(|&i| &self.claims[i])
+    }
+
+    /// The claim's stance: its explicit one, else derived from its sources' sides and the
+    /// quantity's subject side (a joint claim whose sources stand differently is `mixed`).
+    #[must_use]
+    pub fn stance(&self, claim: &Claim) -> Stance {
+        if let Some(s) = claim.stance {
+            return s;
+        }
+        let subject = self.quantity(&claim.quantity).and_then(Quantity::subject_side);
+        let mut stances = claim
+            .sources
+            .iter()
+            .map(|s| Stance::of(self.source(s).and_then(Source::side), subject));
+        let first = stances.next().unwrap_or(Stance::Unknown);
+        if stances.all(|s| s == first) { first } else { Stance::Mixed }
+    }
+
+    /// The claim's weight: the largest weight among its sources (a joint claim counts once).
+    #[must_use]
+    pub fn weight(&self, claim: &Claim, weights: &ReliabilityWeights) -> f64 {
+        claim
+            .sources
+            .iter()
+            .map(|s| weights.weight(self.source(s).and_then(Source::reliability)))
+            .fold(0.0, f64::max)
+    }
+
+    /// Replaces a source (same id), for "what if this source were rated differently".
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownSource`] when no source has this id.
+    pub fn replace_source(&mut self, source: Source) -> Result<()> {
+        match self.source_index.get(source.id()) {
+            Some(&i) => {
+                self.sources[i] = source;
+                Ok(())
+            }
+            None => Err(Error::UnknownSource { at: Location::Unknown, source_id: source.id().into() }),
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! Number formatting shared by `Display` impls and the renderers.
+
+/// Formats a number for people: thousands separators, at most six significant digits
+/// after the point, `+∞`/`−∞` for infinities.
+///
+/// ```
+/// assert_eq!(crosscheck::format_number(14000.0), "14,000");
+/// assert_eq!(crosscheck::format_number(-1234567.5), "-1,234,567.5");
+/// assert_eq!(crosscheck::format_number(3.333333333), "3.33333");
+/// assert_eq!(crosscheck::format_number(f64::INFINITY), "+∞");
+/// ```
+#[must_use]
+pub fn format_number(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "+∞".into() } else { "−∞".into() };
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let abs = x.abs();
+    if !(1e-4..1e15).contains(&abs) {
+        return format!("{x:e}");
+    }
+    let text = if x.fract() == 0.0 {
+        format!("{abs:.0}")
+    } else {
+        // Six significant digits, trailing zeros trimmed.
+        let digits_before = (abs.log10().floor() as i32 + 1).max(1);
+        let decimals = (6 - digits_before).clamp(0, 10) as usize;
+        let s = format!("{abs:.decimals$}");
+        if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
+    };
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text.as_str(), None),
+    };
+    let mut out = String::with_capacity(text.len() + 8);
+    if x < 0.0 {
+        out.push('-');
+    }
+    let bytes = int.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 && (bytes.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(*b as char);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}

@@ -1,0 +1,669 @@
+//! Claim files: the JSON claim-set document and the CSV claim table (DESIGN §5).
+//!
+//! # JSON
+//!
+//! One document `{"sources": [...], "quantities": [...], "claims": [...]}`. A claim's
+//! `value` is wording (`"about 4,000"`), a bare number, or an object: numeric
+//! `{"low", "high", "central", "level"}` (hard = plausible = `[low, high]`, closed; an absent
+//! or null bound is unbounded, clipped at 0 for a count), wording with options
+//! `{"wording", "profile", "level"}`, or the full form `{"hard", "plausible", "central",
+//! "level"}` with intervals as `{"low", "low_open", "high", "high_open"}`. Unknown fields are
+//! errors, never ignored.
+//!
+//! # CSV
+//!
+//! One claim a row, with a header: `quantity`, `sources` (ids separated by `;`), then
+//! either `value` (wording or a bare number) or `low`/`high`/`central` (an empty or `inf`
+//! bound is unbounded), and optionally `id` (else `row-N`, N counting data rows from 1),
+//! `level`, `as_of`, `published`, `url`, `title`, `quote`, `note`, `reported_by`, `stance`,
+//! `unit`, `profile`. Sources and quantities not declared in the base set (for example one
+//! loaded from an accompanying JSON) are created from their ids with defaults.
+//!
+//! # Errors
+//!
+//! A loader reads every record and reports every bad one; in lenient mode it keeps the good
+//! records and returns the bad ones with their errors. Nothing is dropped silently.
+//!
+//! # Cost
+//!
+//! Linear in the size of the file.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::claim::{Citation, Claim, PartialDate, Stance};
+use crate::claimset::ClaimSet;
+use crate::error::{Error, Location, Result};
+use crate::estimate::Estimate;
+use crate::interval::Interval;
+use crate::quantity::{Quantity, QuantityKind, Temporal};
+use crate::source::{Reliability, Source, SourceKind};
+use crate::wording::{Profile, Reader};
+
+/// The result of a lenient load: the valid records, and every rejected one with its error.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The claim set built from the valid records.
+    pub set: ClaimSet,
+    /// Every rejected record's error (each names its record), in input order.
+    pub rejected: Vec<Error>,
+}
+
+/// Loads claim sets from JSON and CSV.
+///
+/// # Example
+///
+/// ```
+/// use crosscheck::Loader;
+///
+/// let csv = "quantity,sources,value\nkpa-casualties,ua-gov,about 4000\nkpa-casualties,us-intel,nonsense\n";
+/// assert!(Loader::new().csv_str(csv).is_err());
+/// let loaded = Loader::new().lenient().csv_str(csv)?;
+/// assert_eq!(loaded.set.len(), 1);
+/// assert_eq!(loaded.rejected.len(), 1);
+/// assert!(loaded.rejected[0].to_string().starts_with("line 3 (claim `row-2`)"));
+/// Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Loader {
+    lenient: bool,
+    profile: Profile,
+    base: Option<ClaimSet>,
+}
+
+impl Loader {
+    /// A strict loader with the default reading profile.
+    #[must_use]
+    pub fn new() -> Loader {
+        Loader::default()
+    }
+
+    /// Keeps the valid records and returns the rejected ones instead of failing.
+    #[must_use]
+    pub fn lenient(mut self) -> Loader {
+        self.lenient = true;
+        self
+    }
+
+    /// The reading profile for wording without a `profile` of its own.
+    #[must_use]
+    pub fn with_profile(mut self, profile: Profile) -> Loader {
+        self.profile = profile;
+        self
+    }
+
+    /// Declared sources and quantities (and claims) that a CSV table adds to.
+    #[must_use]
+    pub fn with_base(mut self, base: ClaimSet) -> Loader {
+        self.base = Some(base);
+        self
+    }
+
+    fn finish(&self, set: ClaimSet, rejected: Vec<Error>) -> Result<Loaded> {
+        if rejected.is_empty() || self.lenient {
+            Ok(Loaded { set, rejected })
+        } else {
+            Err(Error::Invalid { errors: rejected })
+        }
+    }
+
+    /// Loads a file, JSON or CSV by its extension (`.json`, `.csv`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`], [`Error::Malformed`] for another extension, and as
+    /// [`json_str`](Loader::json_str) / [`csv_str`](Loader::csv_str).
+    pub fn path(&self, path: impl AsRef<Path>) -> Result<Loaded> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("json") => self.json_str(&text),
+            Some("csv") => self.csv_str(&text),
+            _ => Err(Error::malformed("path", format!("`{}`: expected a .json or .csv file", path.display()))),
+        }
+    }
+
+    /// Loads a JSON claim-set document.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Malformed`] when the document is not JSON of the right shape; otherwise
+    /// (strict mode) [`Error::Invalid`] listing every bad record.
+    pub fn json_str(&self, text: &str) -> Result<Loaded> {
+        let doc: Value = serde_json::from_str(text).map_err(|e| Error::malformed("document", e.to_string()))?;
+        let Value::Object(mut doc) = doc else {
+            return Err(Error::malformed("document", "expected an object with sources, quantities and claims"));
+        };
+        let mut sections = BTreeMap::new();
+        for name in ["sources", "quantities", "claims"] {
+            match doc.remove(name) {
+                None | Some(Value::Null) => sections.insert(name, Vec::new()),
+                Some(Value::Array(a)) => sections.insert(name, a),
+                Some(_) => return Err(Error::malformed(name, "expected an array")),
+            };
+        }
+        if let Some(k) = doc.keys().next() {
+            return Err(Error::malformed(k.clone(), "unknown field; expected sources, quantities, claims"));
+        }
+        let mut set = self.base.clone().unwrap_or_default();
+        let mut rejected = Vec::new();
+        for (index, v) in sections.remove("sources").unwrap_or_default().into_iter().enumerate() {
+            let at = record_at("sources", index, &v);
+            if let Err(e) = source_from_json(v).and_then(|s| set.add_source(s)) {
+                rejected.push(e.at(at));
+            }
+        }
+        for (index, v) in sections.remove("quantities").unwrap_or_default().into_iter().enumerate() {
+            let at = record_at("quantities", index, &v);
+            if let Err(e) = quantity_from_json(v).and_then(|q| set.add_quantity(q)) {
+                rejected.push(e.at(at));
+            }
+        }
+        for (index, v) in sections.remove("claims").unwrap_or_default().into_iter().enumerate() {
+            let at = record_at("claims", index, &v);
+            let result = claim_from_json(v, &set, self.profile).and_then(|c| set.add_claim(c));
+            if let Err(e) = result {
+                rejected.extend(e.at(at).into_errors());
+            }
+        }
+        self.finish(set, rejected)
+    }
+
+    /// Loads a JSON claim-set document from a reader.
+    ///
+    /// # Errors
+    ///
+    /// As [`json_str`](Loader::json_str), and [`Error::Io`].
+    pub fn json_reader(&self, mut reader: impl Read) -> Result<Loaded> {
+        let mut text = String::new();
+        reader
+            .read_to_string(&mut text)
+            .map_err(|source| Error::Io { path: "<reader>".into(), source })?;
+        self.json_str(&text)
+    }
+
+    /// Loads a CSV claim table.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Malformed`] for a bad header (missing `quantity`/`sources`, unknown or
+    /// repeated columns); otherwise (strict mode) [`Error::Invalid`] listing every bad row.
+    pub fn csv_str(&self, text: &str) -> Result<Loaded> {
+        self.csv_reader(text.as_bytes())
+    }
+
+    /// Loads a CSV claim table from a reader.
+    ///
+    /// # Errors
+    ///
+    /// As [`csv_str`](Loader::csv_str).
+    pub fn csv_reader(&self, reader: impl Read) -> Result<Loaded> {
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+        let header = rdr
+            .headers()
+            .map_err(|e| Error::malformed("header", e.to_string()))?
+            .clone();
+        let cols = Columns::new(&header)?;
+        let mut set = self.base.clone().unwrap_or_default();
+        let mut rejected = Vec::new();
+        let mut record = csv::StringRecord::new();
+        let mut row = 0u64;
+        loop {
+            let line = rdr.position().line();
+            match rdr.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    row += 1;
+                    let line = record.position().map_or(line, csv::Position::line);
+                    if let Err(e) = csv_row(&cols, &record, row, line, &mut set, self.profile) {
+                        rejected.extend(e.into_errors());
+                    }
+                }
+                Err(e) => {
+                    row += 1;
+                    let line = e.position().map_or(line, csv::Position::line);
+                    rejected.push(Error::Malformed {
+                        at: Location::Line { line, id: None },
+                        field: "row".into(),
+                        reason: e.to_string(),
+                    });
+                    if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }) {
+                        break;
+                    }
+                }
+            }
+        }
+        self.finish(set, rejected)
+    }
+}
+
+fn record_at(section: &'static str, index: usize, v: &Value) -> Location {
+    let id = v.get("id").and_then(Value::as_str).map(str::to_string);
+    Location::Record { section, index, id }
+}
+
+fn take<T: for<'de> Deserialize<'de>>(obj: &mut Map<String, Value>, field: &'static str) -> Result<Option<T>> {
+    match obj.remove(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => serde_json::from_value(v).map(Some).map_err(|e| Error::malformed(field, e.to_string())),
+    }
+}
+
+fn object(v: Value, what: &str) -> Result<Map<String, Value>> {
+    match v {
+        Value::Object(o) => Ok(o),
+        _ => Err(Error::malformed(what, "expected an object")),
+    }
+}
+
+fn no_more(obj: &Map<String, Value>, expected: &str) -> Result<()> {
+    match obj.keys().next() {
+        Some(k) => Err(Error::malformed(k.clone(), format!("unknown field; expected {expected}"))),
+        None => Ok(()),
+    }
+}
+
+fn parsed<T: std::str::FromStr<Err = Error>>(s: Option<String>) -> Result<Option<T>> {
+    s.map(|s| s.parse()).transpose()
+}
+
+fn date(field: &'static str, s: Option<String>) -> Result<Option<PartialDate>> {
+    s.map(|s| {
+        s.parse::<PartialDate>().map_err(|e| match e {
+            Error::BadDate { at, value, reason, .. } => Error::BadDate { at, field, value, reason },
+            e => e,
+        })
+    })
+    .transpose()
+}
+
+fn source_from_json(v: Value) -> Result<Source> {
+    let mut o = object(v, "source")?;
+    let id: String = take(&mut o, "id")?.ok_or(Error::Empty { at: Location::Unknown, field: "id" })?;
+    let name: Option<String> = take(&mut o, "name")?;
+    let side: Option<String> = take(&mut o, "side")?;
+    let kind: Option<SourceKind> = parsed(take(&mut o, "kind")?)?;
+    let reliability: Option<Reliability> = parsed(take(&mut o, "reliability")?)?;
+    no_more(&o, "id, name, side, kind, reliability")?;
+    let mut s = Source::new(id.clone(), name.unwrap_or(id))?.with_kind(kind.unwrap_or_default());
+    if let Some(side) = side {
+        s = s.with_side(side);
+    }
+    if let Some(r) = reliability {
+        s = s.with_reliability(r);
+    }
+    Ok(s)
+}
+
+fn quantity_from_json(v: Value) -> Result<Quantity> {
+    let mut o = object(v, "quantity")?;
+    let id: String = take(&mut o, "id")?.ok_or(Error::Empty { at: Location::Unknown, field: "id" })?;
+    let description: Option<String> = take(&mut o, "description")?;
+    let unit: Option<String> = take(&mut o, "unit")?;
+    let kind: Option<QuantityKind> = parsed(take(&mut o, "kind")?)?;
+    let subject: Option<String> = take(&mut o, "subject_side")?;
+    let temporal: Option<Temporal> = parsed(take(&mut o, "temporal")?)?;
+    no_more(&o, "id, description, unit, kind, subject_side, temporal")?;
+    let mut q = Quantity::new(id, description.unwrap_or_default())?
+        .with_unit(unit.unwrap_or_default())
+        .with_kind(kind.unwrap_or_default())
+        .with_temporal(temporal.unwrap_or_default());
+    if let Some(s) = subject {
+        q = q.with_subject_side(s);
+    }
+    Ok(q)
+}
+
+fn reader_for(set: &ClaimSet, quantity: &str, profile: Profile) -> Reader {
+    let domain = set.quantity(quantity).map_or(QuantityKind::Real, Quantity::kind);
+    Reader::new().with_profile(profile).with_domain(domain)
+}
+
+fn number(v: Option<Value>, field: &'static str) -> Result<Option<f64>> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => Ok(n.as_f64()),
+        Some(_) => Err(Error::malformed(field, "expected a number or null")),
+    }
+}
+
+fn value_from_json(v: Value, reader: Reader) -> Result<Estimate> {
+    match v {
+        Value::String(s) => reader.read(&s),
+        Value::Number(n) => reader.read(&n.to_string()),
+        Value::Object(mut o) => {
+            let level = number(o.remove("level"), "level")?;
+            let e = if let Some(w) = o.remove("wording") {
+                let Value::String(w) = w else {
+                    return Err(Error::malformed("value.wording", "expected a string"));
+                };
+                let profile: Option<Profile> = parsed(take(&mut o, "profile")?)?;
+                no_more(&o, "wording, profile, level")?;
+                reader.with_profile(profile.unwrap_or(reader.profile())).read(&w)?
+            } else if o.contains_key("hard") || o.contains_key("plausible") {
+                let hard: Interval = take(&mut o, "hard")?.unwrap_or_else(Interval::entire);
+                let plausible: Option<Interval> = take(&mut o, "plausible")?;
+                let central = number(o.remove("central"), "central")?;
+                no_more(&o, "hard, plausible, central, level")?;
+                Estimate::new(hard, plausible.unwrap_or(hard), central)?
+            } else {
+                let low = number(o.remove("low"), "low")?;
+                let high = number(o.remove("high"), "high")?;
+                let central = number(o.remove("central"), "central")?;
+                no_more(&o, "low, high, central, level (or wording, or hard/plausible)")?;
+                Estimate::from_bounds(low, high, central)?
+            };
+            match level {
+                Some(l) => e.with_level(l),
+                None => Ok(e),
+            }
+        }
+        _ => Err(Error::malformed("value", "expected wording, a number or an object")),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+fn claim_from_json(v: Value, set: &ClaimSet, default_profile: Profile) -> Result<Claim> {
+    let mut o = object(v, "claim")?;
+    let id: String = take(&mut o, "id")?.ok_or(Error::Empty { at: Location::Unknown, field: "id" })?;
+    let at = Location::Claim(id.clone());
+    let mut build = || -> Result<Claim> {
+        let quantity: String = take(&mut o, "quantity")?.ok_or(Error::Empty { at: Location::Unknown, field: "quantity" })?;
+        let sources = match take::<OneOrMany>(&mut o, "sources")? {
+            None => Vec::new(),
+            Some(OneOrMany::One(s)) => vec![s],
+            Some(OneOrMany::Many(v)) => v,
+        };
+        let profile: Option<Profile> = parsed(take(&mut o, "profile")?)?;
+        let value = o.remove("value").ok_or(Error::Empty { at: Location::Unknown, field: "value" })?;
+        let estimate = value_from_json(value, reader_for(set, &quantity, profile.unwrap_or(default_profile)))?;
+        let mut c = Claim::new(id.clone(), quantity, sources, estimate)?;
+        c.reported_by = take(&mut o, "reported_by")?;
+        c.as_of = date("as_of", take(&mut o, "as_of")?)?;
+        c.published = date("published", take(&mut o, "published")?)?;
+        c.citation = take::<Citation>(&mut o, "citation")?;
+        c.note = take(&mut o, "note")?;
+        c.stance = parsed::<Stance>(take(&mut o, "stance")?)?;
+        c.unit = take(&mut o, "unit")?;
+        no_more(&o, "id, quantity, sources, value, reported_by, as_of, published, citation, note, stance, unit, profile")?;
+        Ok(c)
+    };
+    build().map_err(|e| e.at(at))
+}
+
+/// Serialises a claim's value in the most readable form that loads back to the same estimate.
+pub(crate) fn value_to_json(e: &Estimate) -> Value {
+    if let Some(r) = e.reading() {
+        if r.profile() == Profile::Default && e.level().is_none() {
+            return Value::String(r.text().to_string());
+        }
+        let mut o = Map::new();
+        o.insert("wording".into(), json!(r.text()));
+        o.insert("profile".into(), json!(r.profile()));
+        if let Some(l) = e.level() {
+            o.insert("level".into(), json!(l));
+        }
+        return Value::Object(o);
+    }
+    let simple = e.hard() == e.plausible()
+        && !(e.hard().low_value().is_some() && e.hard().low().is_open())
+        && !(e.hard().high_value().is_some() && e.hard().high().is_open());
+    let mut o = Map::new();
+    if simple {
+        o.insert("low".into(), json!(e.hard().low_value()));
+        o.insert("high".into(), json!(e.hard().high_value()));
+    } else {
+        o.insert("hard".into(), json!(e.hard()));
+        o.insert("plausible".into(), json!(e.plausible()));
+    }
+    if let Some(c) = e.central() {
+        o.insert("central".into(), json!(c));
+    }
+    if let Some(l) = e.level() {
+        o.insert("level".into(), json!(l));
+    }
+    Value::Object(o)
+}
+
+impl ClaimSet {
+    /// Loads a JSON claim-set document, strictly.
+    ///
+    /// # Errors
+    ///
+    /// As [`Loader::json_str`].
+    pub fn from_json_str(text: &str) -> Result<ClaimSet> {
+        Loader::new().json_str(text).map(|l| l.set)
+    }
+
+    /// Loads a CSV claim table, strictly.
+    ///
+    /// # Errors
+    ///
+    /// As [`Loader::csv_str`].
+    pub fn from_csv_str(text: &str) -> Result<ClaimSet> {
+        Loader::new().csv_str(text).map(|l| l.set)
+    }
+
+    /// Loads a `.json` or `.csv` file, strictly.
+    ///
+    /// # Errors
+    ///
+    /// As [`Loader::path`].
+    pub fn from_path(path: impl AsRef<Path>) -> Result<ClaimSet> {
+        Loader::new().path(path).map(|l| l.set)
+    }
+
+    /// The set as a JSON claim-set document (DESIGN §5) that loads back to an equal set.
+    #[must_use]
+    pub fn to_json_value(&self) -> Value {
+        let claims: Vec<Value> = self
+            .claims()
+            .iter()
+            .map(|c| {
+                let mut o = Map::new();
+                o.insert("id".into(), json!(c.id()));
+                o.insert("quantity".into(), json!(c.quantity()));
+                o.insert("sources".into(), json!(c.sources()));
+                o.insert("value".into(), value_to_json(c.estimate()));
+                let mut opt = |k: &str, v: Value| {
+                    if !v.is_null() {
+                        o.insert(k.into(), v);
+                    }
+                };
+                opt("reported_by", json!(c.reported_by()));
+                opt("as_of", json!(c.as_of()));
+                opt("published", json!(c.published()));
+                opt("citation", json!(c.citation()));
+                opt("note", json!(c.note()));
+                opt("stance", json!(c.explicit_stance()));
+                opt("unit", json!(c.unit()));
+                Value::Object(o)
+            })
+            .collect();
+        json!({"sources": self.sources(), "quantities": self.quantities(), "claims": claims})
+    }
+
+    /// The set as pretty-printed JSON.
+    #[must_use]
+    pub fn to_json_string(&self) -> String {
+        serde_json::to_string_pretty(&self.to_json_value()).expect("JSON values serialise")
+    }
+}
+
+/// The CSV columns, by position.
+struct Columns {
+    index: BTreeMap<&'static str, usize>,
+    width: usize,
+}
+
+const CSV_COLUMNS: [&str; 18] = [
+    "id", "quantity", "sources", "value", "low", "high", "central", "level", "as_of", "published",
+    "url", "title", "quote", "note", "reported_by", "stance", "unit", "profile",
+];
+
+impl Columns {
+    fn new(header: &csv::StringRecord) -> Result<Columns> {
+        let mut index = BTreeMap::new();
+        for (i, h) in header.iter().enumerate() {
+            let h = h.trim().trim_start_matches('\u{feff}');
+            let Some(name) = CSV_COLUMNS.iter().find(|c| **c == h) else {
+                return Err(Error::Malformed {
+                    at: Location::Line { line: 1, id: None },
+                    field: h.to_string(),
+                    reason: format!("unknown column; expected {}", CSV_COLUMNS.join(", ")),
+                });
+            };
+            if index.insert(*name, i).is_some() {
+                return Err(Error::Malformed {
+                    at: Location::Line { line: 1, id: None },
+                    field: h.to_string(),
+                    reason: "repeated column".into(),
+                });
+            }
+        }
+        for required in ["quantity", "sources"] {
+            if !index.contains_key(required) {
+                return Err(Error::Malformed {
+                    at: Location::Line { line: 1, id: None },
+                    field: required.into(),
+                    reason: "missing required column".into(),
+                });
+            }
+        }
+        if !index.contains_key("value") && !index.contains_key("low") && !index.contains_key("high") && !index.contains_key("central") {
+            return Err(Error::Malformed {
+                at: Location::Line { line: 1, id: None },
+                field: "value".into(),
+                reason: "need a `value` column or `low`/`high`/`central` columns".into(),
+            });
+        }
+        Ok(Columns { index, width: header.len() })
+    }
+
+    fn get<'r>(&self, r: &'r csv::StringRecord, name: &str) -> Option<&'r str> {
+        self.index.get(name).and_then(|&i| r.get(i)).map(str::trim).filter(|s| !s.is_empty())
+    }
+}
+
+/// Parses a numeric CSV cell: empty or `inf` → unbounded, grouping commas allowed.
+pub(crate) fn csv_number(cell: Option<&str>, field: &'static str) -> Result<Option<f64>> {
+    let Some(s) = cell else { return Ok(None) };
+    let lower = s.to_ascii_lowercase();
+    if matches!(lower.as_str(), "inf" | "+inf" | "-inf" | "infinity" | "+infinity" | "-infinity") {
+        return Ok(None);
+    }
+    let plain: String;
+    let s = if s.contains(',') {
+        let (int, frac) = s.split_once('.').map_or((s, None), |(a, b)| (a, Some(b)));
+        let digits = int.trim_start_matches(['-', '+']);
+        let groups: Vec<&str> = digits.split(',').collect();
+        let ok = (1..=3).contains(&groups[0].len())
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
+        if !ok {
+            return Err(Error::malformed(field, format!("`{s}` is not a number (bad digit grouping)")));
+        }
+        plain = format!("{}{}{}", int.replace(',', ""), if frac.is_some() { "." } else { "" }, frac.unwrap_or(""));
+        &plain
+    } else {
+        s
+    };
+    s.parse::<f64>()
+        .map(Some)
+        .map_err(|_| Error::malformed(field, format!("`{s}` is not a number")))
+}
+
+fn csv_row(
+    cols: &Columns,
+    r: &csv::StringRecord,
+    row: u64,
+    line: u64,
+    set: &mut ClaimSet,
+    profile: Profile,
+) -> Result<()> {
+    let id = cols.get(r, "id").map_or_else(|| format!("row-{row}"), str::to_string);
+    let at = Location::Line { line, id: Some(id.clone()) };
+    let build = |set: &mut ClaimSet| -> Result<Claim> {
+        if r.len() != cols.width {
+            return Err(Error::malformed("row", format!("{} fields, but the header has {}", r.len(), cols.width)));
+        }
+        let quantity = cols.get(r, "quantity").ok_or(Error::Empty { at: Location::Unknown, field: "quantity" })?;
+        let sources: Vec<&str> = cols.get(r, "sources").map_or_else(Vec::new, |s| s.split(';').map(str::trim).collect());
+        if sources.is_empty() || sources.iter().any(|s| s.is_empty()) {
+            return Err(Error::Empty { at: Location::Unknown, field: "sources" });
+        }
+        let profile: Profile = parsed(cols.get(r, "profile").map(str::to_string))?.unwrap_or(profile);
+        let value = cols.get(r, "value");
+        let (low, high, central) = (cols.get(r, "low"), cols.get(r, "high"), cols.get(r, "central"));
+        let numeric = low.is_some() || high.is_some() || central.is_some();
+        // Undeclared quantities and sources are created from their ids with defaults.
+        if set.quantity(quantity).is_none() {
+            set.add_quantity(Quantity::new(quantity, "")?)?;
+        }
+        for s in &sources {
+            if set.source(s).is_none() {
+                set.add_source(Source::from_id(*s)?)?;
+            }
+        }
+        let reader = reader_for(set, quantity, profile);
+        let mut estimate = match (value, numeric) {
+            (Some(_), true) => {
+                return Err(Error::malformed("value", "give either `value` or `low`/`high`/`central`, not both"));
+            }
+            (Some(v), false) => reader.read(v)?,
+            (None, true) => {
+                let low = csv_number(low, "low")?;
+                let high = csv_number(high, "high")?;
+                let central = csv_number(central, "central")?;
+                let central = match central {
+                    Some(c) if !c.is_finite() => return Err(Error::NotFinite { at: Location::Unknown, field: "central", value: c }),
+                    c => c,
+                };
+                Estimate::from_bounds(low, high, central)?
+            }
+            (None, false) => return Err(Error::Empty { at: Location::Unknown, field: "value" }),
+        };
+        if let Some(l) = csv_number(cols.get(r, "level"), "level")? {
+            estimate = estimate.with_level(l)?;
+        }
+        let mut c = Claim::new(id.clone(), quantity, sources, estimate)?;
+        c.as_of = date("as_of", cols.get(r, "as_of").map(str::to_string))?;
+        c.published = date("published", cols.get(r, "published").map(str::to_string))?;
+        let (url, title, quote) = (cols.get(r, "url"), cols.get(r, "title"), cols.get(r, "quote"));
+        if url.is_some() || title.is_some() || quote.is_some() {
+            c.citation = Some(Citation {
+                url: url.map(str::to_string),
+                title: title.map(str::to_string),
+                quote: quote.map(str::to_string),
+            });
+        }
+        c.note = cols.get(r, "note").map(str::to_string);
+        c.reported_by = cols.get(r, "reported_by").map(str::to_string);
+        c.stance = parsed(cols.get(r, "stance").map(str::to_string))?;
+        c.unit = cols.get(r, "unit").map(str::to_string);
+        Ok(c)
+    };
+    let claim = build(set).map_err(|e| e.at(at.clone()))?;
+    set.add_claim(claim).map_err(|e| relocate(e, &at))
+}
+
+/// Errors from `add_claim` name the claim; in a CSV they should name the line too.
+fn relocate(e: Error, at: &Location) -> Error {
+    let errors = e
+        .into_errors()
+        .into_iter()
+        .map(|e| if let Some(Location::Claim(_)) = e.location() { e.relocated(at.clone()) } else { e })
+        .collect();
+    Error::from_many(errors)
+}

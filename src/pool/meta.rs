@@ -1,0 +1,357 @@
+//! Fixed- and random-effects meta-analysis of effect sizes `(y_i, v_i)`, usable on its own.
+//!
+//! # Formulas
+//!
+//! With `w_i = 1/v_i` and k studies (conventions of R's metafor, Viechtbauer 2010,
+//! *J. Stat. Software* 36(3)):
+//!
+//! - fixed (common) effect: `μ = Σ w_i y_i / Σ w_i`, `SE = 1/√Σ w_i`;
+//! - Cochran's `Q = Σ w_i (y_i − μ_FE)²` with `k − 1` df, p-value from χ²;
+//! - `I²_Q = max(0, (Q − df)/Q)·100`, `H² = Q/df`;
+//! - τ² by **DerSimonian–Laird** (1986): `max(0, (Q − df) / (Σw − Σw²/Σw))`;
+//!   **Paule–Mandel** (1982): the τ² ≥ 0 at which the generalised `Q(τ²) = Σ w*_i (y_i − μ*)²`
+//!   equals `k − 1` (safeguarded Newton steps on `Q(τ²) − (k − 1)`, whose derivative is
+//!   `−Σ w*_i² (y_i − μ*)²`); **REML** and **ML** by Fisher scoring (Viechtbauer 2005,
+//!   *J. Educ. Behav. Stat.* 30(3)): REML step `(Σ w*² r² − tr P) / tr(P²)` with
+//!   `tr P = Σw* − Σw*²/Σw*` and `tr(P²) = Σw*² − 2Σw*³/Σw* + (Σw*²)²/(Σw*)²`; ML step
+//!   `(Σ w*² r² − Σw*) / Σw*²`; started at the DL value, truncated at 0;
+//! - random effects: `w*_i = 1/(v_i + τ²)`, `μ = Σ w*_i y_i / Σ w*_i`, `SE = 1/√Σ w*_i`;
+//! - Wald CI `μ ± z·SE`; metafor's τ²-based `I² = 100·τ²/(τ² + s²)` with
+//!   `s² = (k − 1)·Σw / ((Σw)² − Σw²)`;
+//! - prediction interval `μ ± z·√(τ² + SE²)` (metafor's default) and the t-based one with
+//!   `k − 2` df (Higgins, Thompson & Spiegelhalter 2009), for k ≥ 3;
+//! - Knapp–Hartung: `SE_KH = √(Σ w*_i (y_i − μ)² / ((k − 1) Σ w*_i))`, CI with `t_{k−1}`.
+//!
+//! # Degenerate input
+//!
+//! - k = 1: the estimate is `y_1` with `SE = √v_1`; τ² = 0 (not estimable), Q = 0 with
+//!   0 df and p = 1, I² = 0, H² = 1; no Knapp–Hartung or t-based prediction interval.
+//! - Every variance must be finite and positive ([`Error::Method`] otherwise): a study
+//!   with no sampling variance has infinite weight and no meta-analysis to do. (The
+//!   claim-level pooling leaves zero-width claims out and says so.)
+//! - Q = 0 (identical effects): I² = 0.
+//!
+//! # Cost
+//!
+//! O(k) for FE and DL; O(k) per iteration for PM, REML and ML, at most
+//! [`MetaOptions::max_iterations`] iterations.
+//!
+//! # Example
+//!
+//! ```
+//! use crosscheck::pool::meta::{meta_analysis, Method, Study};
+//!
+//! let studies = [Study::new(-0.89, 0.33), Study::new(-1.59, 0.19), Study::new(-0.22, 0.05)];
+//! let fit = meta_analysis(&studies, Method::Reml)?;
+//! assert!(fit.tau2 >= 0.0);
+//! assert!(fit.ci.0 < fit.estimate && fit.estimate < fit.ci.1);
+//! Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ChiSquared, ContinuousCDF, Normal, StudentsT};
+
+use crate::error::{Error, Location, Result};
+
+/// One study: effect size `y` and its sampling variance `v`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Study {
+    /// The effect size.
+    pub y: f64,
+    /// Its sampling variance (finite, > 0).
+    pub v: f64,
+}
+
+impl Study {
+    /// A study.
+    #[must_use]
+    pub fn new(y: f64, v: f64) -> Study {
+        Study { y, v }
+    }
+}
+
+/// The estimator of the between-study variance τ².
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Fixed (common) effect: τ² = 0.
+    FixedEffect,
+    /// DerSimonian–Laird method of moments.
+    DerSimonianLaird,
+    /// Paule–Mandel.
+    PauleMandel,
+    /// Restricted maximum likelihood.
+    Reml,
+    /// Maximum likelihood.
+    Ml,
+}
+
+impl Method {
+    /// Every method.
+    pub const ALL: [Method; 5] = [Method::FixedEffect, Method::DerSimonianLaird, Method::PauleMandel, Method::Reml, Method::Ml];
+
+    /// The snake_case name used as the report key.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::FixedEffect => "fixed_effect",
+            Method::DerSimonianLaird => "dersimonian_laird",
+            Method::PauleMandel => "paule_mandel",
+            Method::Reml => "reml",
+            Method::Ml => "ml",
+        }
+    }
+}
+
+/// Options of a meta-analysis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MetaOptions {
+    /// Coverage of the confidence and prediction intervals (default 0.95).
+    pub level: f64,
+    /// Iteration cap for PM, REML and ML (default 100).
+    pub max_iterations: usize,
+    /// Convergence threshold on the τ² step, relative to max(1, τ²) (default 1e-12).
+    pub tolerance: f64,
+}
+
+impl Default for MetaOptions {
+    fn default() -> Self {
+        MetaOptions { level: 0.95, max_iterations: 100, tolerance: 1e-12 }
+    }
+}
+
+impl From<Method> for MetaOptions {
+    fn from(_: Method) -> Self {
+        MetaOptions::default()
+    }
+}
+
+/// The result of one meta-analysis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetaResult {
+    /// The method.
+    pub method: Method,
+    /// Number of studies.
+    pub k: usize,
+    /// Pooled estimate μ.
+    pub estimate: f64,
+    /// Its standard error.
+    pub se: f64,
+    /// Wald confidence interval.
+    pub ci: (f64, f64),
+    /// Between-study variance τ² (≥ 0).
+    pub tau2: f64,
+    /// √τ².
+    pub tau: f64,
+    /// Cochran's Q.
+    pub q: f64,
+    /// Q's degrees of freedom (k − 1).
+    pub q_df: usize,
+    /// Q's p-value.
+    pub q_p: f64,
+    /// I² from Q, in percent.
+    pub i2_q: f64,
+    /// I² from τ² (metafor's), in percent.
+    pub i2_tau: f64,
+    /// H² = Q/df.
+    pub h2: f64,
+    /// Prediction interval, `μ ± z·√(τ² + SE²)`.
+    pub pi: (f64, f64),
+    /// t-based prediction interval with k − 2 df (k ≥ 3).
+    pub pi_t: Option<(f64, f64)>,
+    /// Knapp–Hartung standard error (k ≥ 2).
+    pub kh_se: Option<f64>,
+    /// Knapp–Hartung CI with k − 1 df (k ≥ 2).
+    pub kh_ci: Option<(f64, f64)>,
+    /// Iterations used (0 for closed forms).
+    pub iterations: usize,
+    /// Whether the iteration converged (always true for closed forms).
+    pub converged: bool,
+    /// Each study's share of the total weight `w*_i / Σ w*`.
+    pub weights: Vec<f64>,
+}
+
+pub(crate) fn z_quantile(level: f64) -> f64 {
+    if level == 0.95 {
+        return 1.959963984540054;
+    }
+    Normal::new(0.0, 1.0).expect("standard normal").inverse_cdf(1.0 - (1.0 - level) / 2.0)
+}
+
+fn t_quantile(level: f64, df: f64) -> f64 {
+    StudentsT::new(0.0, 1.0, df).expect("df > 0").inverse_cdf(1.0 - (1.0 - level) / 2.0)
+}
+
+/// Runs a meta-analysis with the default options.
+///
+/// # Errors
+///
+/// [`Error::Method`] for no studies, or a variance that is not finite and positive;
+/// [`Error::NotFinite`] for a NaN or infinite effect.
+pub fn meta_analysis(studies: &[Study], method: Method) -> Result<MetaResult> {
+    meta_analysis_with(studies, method, &MetaOptions::default())
+}
+
+/// Runs a meta-analysis.
+///
+/// # Errors
+///
+/// As [`meta_analysis`], and [`Error::Level`] for a level outside (0, 1).
+pub fn meta_analysis_with(studies: &[Study], method: Method, opts: &MetaOptions) -> Result<MetaResult> {
+    let k = studies.len();
+    if k == 0 {
+        return Err(Error::Method { at: Location::Unknown, reason: "a meta-analysis needs at least one study".into() });
+    }
+    if !(opts.level > 0.0 && opts.level < 1.0) {
+        return Err(Error::Level { at: Location::Unknown, level: opts.level });
+    }
+    for (i, s) in studies.iter().enumerate() {
+        if !s.y.is_finite() {
+            return Err(Error::NotFinite { at: Location::Study(i), field: "y", value: s.y });
+        }
+        if !(s.v.is_finite() && s.v > 0.0) {
+            return Err(Error::Method { at: Location::Study(i), reason: format!("variance {} must be finite and positive", s.v) });
+        }
+    }
+    let (sw, sw2, swy) = studies.iter().fold((0.0, 0.0, 0.0), |(a, b, c), s| {
+        let w = 1.0 / s.v;
+        (a + w, b + w * w, c + w * s.y)
+    });
+    let mu_fe = swy / sw;
+    let q: f64 = studies.iter().map(|s| (s.y - mu_fe).powi(2) / s.v).sum();
+    let df = k - 1;
+    let (tau2, iterations, converged) = match method {
+        _ if k == 1 => (0.0, 0, true),
+        Method::FixedEffect => (0.0, 0, true),
+        Method::DerSimonianLaird => (dl(q, df, sw, sw2), 0, true),
+        Method::PauleMandel => paule_mandel(studies, dl(q, df, sw, sw2), opts),
+        Method::Reml | Method::Ml => fisher_scoring(studies, dl(q, df, sw, sw2), method == Method::Reml, opts),
+    };
+    let (sws, swsy) = studies.iter().fold((0.0, 0.0), |(a, b), s| {
+        let w = 1.0 / (s.v + tau2);
+        (a + w, b + w * s.y)
+    });
+    let estimate = swsy / sws;
+    let se = (1.0 / sws).sqrt();
+    let z = z_quantile(opts.level);
+    let ci = (estimate - z * se, estimate + z * se);
+    let pi_half = (tau2 + se * se).sqrt();
+    let pi = (estimate - z * pi_half, estimate + z * pi_half);
+    let q_p = if df == 0 { 1.0 } else { ChiSquared::new(df as f64).expect("df > 0").sf(q) };
+    let i2_q = if q > 0.0 { ((q - df as f64) / q).max(0.0) * 100.0 } else { 0.0 };
+    let h2 = if df == 0 { 1.0 } else { q / df as f64 };
+    let s2 = if k > 1 { df as f64 * sw / (sw * sw - sw2) } else { f64::INFINITY };
+    let i2_tau = if tau2 > 0.0 && s2.is_finite() { 100.0 * tau2 / (tau2 + s2) } else { 0.0 };
+    let (kh_se, kh_ci) = if k >= 2 {
+        let qkh: f64 = studies.iter().map(|s| (s.y - estimate).powi(2) / (s.v + tau2)).sum::<f64>() / df as f64;
+        let kh_se = (qkh / sws).sqrt();
+        let t = t_quantile(opts.level, df as f64);
+        (Some(kh_se), Some((estimate - t * kh_se, estimate + t * kh_se)))
+    } else {
+        (None, None)
+    };
+    let pi_t = (k >= 3).then(|| {
+        let t = t_quantile(opts.level, (k - 2) as f64);
+        (estimate - t * pi_half, estimate + t * pi_half)
+    });
+    let weights = studies.iter().map(|s| 1.0 / (s.v + tau2) / sws).collect();
+    Ok(MetaResult {
+        method,
+        k,
+        estimate,
+        se,
+        ci,
+        tau2,
+        tau: tau2.sqrt(),
+        q,
+        q_df: df,
+        q_p,
+        i2_q,
+        i2_tau,
+        h2,
+        pi,
+        pi_t,
+        kh_se,
+        kh_ci,
+        iterations,
+        converged,
+        weights,
+    })
+}
+
+fn dl(q: f64, df: usize, sw: f64, sw2: f64) -> f64 {
+    let c = sw - sw2 / sw;
+    if c > 0.0 { ((q - df as f64) / c).max(0.0) } else { 0.0 }
+}
+
+/// Generalised Q(τ²) − (k − 1) and its derivative.
+fn pm_g(studies: &[Study], tau2: f64) -> (f64, f64) {
+    let (sw, swy) = studies.iter().fold((0.0, 0.0), |(a, b), s| {
+        let w = 1.0 / (s.v + tau2);
+        (a + w, b + w * s.y)
+    });
+    let mu = swy / sw;
+    let (g, d) = studies.iter().fold((0.0, 0.0), |(g, d), s| {
+        let w = 1.0 / (s.v + tau2);
+        let r2 = (s.y - mu).powi(2);
+        (g + w * r2, d + w * w * r2)
+    });
+    (g - (studies.len() - 1) as f64, -d)
+}
+
+fn paule_mandel(studies: &[Study], start: f64, opts: &MetaOptions) -> (f64, usize, bool) {
+    if pm_g(studies, 0.0).0 <= 0.0 {
+        return (0.0, 0, true);
+    }
+    // Bracket the root: g decreases in τ² from g(0) > 0 towards −(k − 1).
+    let (mut lo, mut hi) = (0.0, start.max(1e-8));
+    let mut guard = 0;
+    while pm_g(studies, hi).0 > 0.0 && guard < 200 {
+        lo = hi;
+        hi *= 4.0;
+        guard += 1;
+    }
+    let mut tau2 = start.clamp(lo, hi);
+    for it in 1..=opts.max_iterations.max(1) * 4 {
+        let (g, d) = pm_g(studies, tau2);
+        if g > 0.0 { lo = tau2 } else { hi = tau2 }
+        let newton = if d < 0.0 { tau2 - g / d } else { f64::NAN };
+        let next = if newton.is_finite() && newton > lo && newton < hi { newton } else { lo + (hi - lo) / 2.0 };
+        let step = (next - tau2).abs();
+        tau2 = next;
+        if step <= opts.tolerance * tau2.max(1.0) || hi - lo <= opts.tolerance * hi.max(1.0) {
+            return (tau2, it, true);
+        }
+    }
+    (tau2, opts.max_iterations * 4, false)
+}
+
+fn fisher_scoring(studies: &[Study], start: f64, reml: bool, opts: &MetaOptions) -> (f64, usize, bool) {
+    let mut tau2 = start.max(0.0);
+    for it in 1..=opts.max_iterations {
+        let (mut sw, mut sw2, mut sw3, mut swy) = (0.0, 0.0, 0.0, 0.0);
+        for s in studies {
+            let w = 1.0 / (s.v + tau2);
+            sw += w;
+            sw2 += w * w;
+            sw3 += w * w * w;
+            swy += w * s.y;
+        }
+        let mu = swy / sw;
+        let sw2r2: f64 = studies.iter().map(|s| (s.y - mu).powi(2) / (s.v + tau2).powi(2)).sum();
+        let step = if reml {
+            let tr_p = sw - sw2 / sw;
+            let tr_pp = sw2 - 2.0 * sw3 / sw + sw2 * sw2 / (sw * sw);
+            (sw2r2 - tr_p) / tr_pp
+        } else {
+            (sw2r2 - sw) / sw2
+        };
+        let next = (tau2 + step).max(0.0);
+        let moved = (next - tau2).abs();
+        tau2 = next;
+        if moved <= opts.tolerance * tau2.max(1.0) {
+            return (tau2, it, true);
+        }
+    }
+    (tau2, opts.max_iterations, false)
+}

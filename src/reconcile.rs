@@ -1,0 +1,505 @@
+//! The reconciler: per quantity, the envelope, consensus, support profile, best-supported
+//! regions, relations, clusters, verdict, stance breakdown and pooled estimates.
+//!
+//! # Cost (per quantity with n claims)
+//!
+//! | figure | cost |
+//! |---|---|
+//! | envelope, consensus, verdict, stance breakdown | O(n) after sorting by id |
+//! | support profile, best-supported regions, clusters | O(n log n) + the size of the member lists |
+//! | pooled estimates | O(n log n) each, O(n² log n) with leave-one-out influence |
+//! | pairwise relations | O(n²), listed only up to [`Reconciler::with_relation_limit`] claims; [`QuantityReport::relations`] produces them lazily on demand |
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::claim::{Claim, Stance};
+use crate::claimset::ClaimSet;
+use crate::estimate::Estimate;
+use crate::interval::Interval;
+use crate::pool::{self, PoolOptions, Pooled};
+use crate::quantity::{Quantity, QuantityKind, Temporal};
+use crate::relation::{PairRelation, relate};
+use crate::source::ReliabilityWeights;
+use crate::sweep::{Scratch, SupportStep, fixed, sweep};
+
+/// The overall verdict on one quantity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// One claim only.
+    Single,
+    /// All plausible intervals share a value (the consensus).
+    Consistent,
+    /// The plausible intervals share no common value, but the hard intervals do: the
+    /// claims pull apart, yet all could be true.
+    Tension,
+    /// Some two hard intervals are disjoint: not all claims can be true.
+    Contradiction,
+}
+
+impl Verdict {
+    /// The lowercase name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Single => "single",
+            Verdict::Consistent => "consistent",
+            Verdict::Tension => "tension",
+            Verdict::Contradiction => "contradiction",
+        }
+    }
+}
+
+/// One claim as the report shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimRow {
+    /// The claim id.
+    pub id: String,
+    /// Its originating sources.
+    pub sources: Vec<String>,
+    /// Its stance.
+    pub stance: Stance,
+    /// The wording, for a claim read from wording.
+    pub wording: Option<String>,
+    /// The reading rule applied, for a claim read from wording.
+    pub rule: Option<String>,
+    /// What the claim logically entails.
+    pub hard: Interval,
+    /// Its plausible reading.
+    pub plausible: Interval,
+    /// Its central value.
+    pub central: Option<f64>,
+    /// Its weight (from its sources' reliability).
+    pub weight: f64,
+    /// Coverage level of the plausible interval for the statistics.
+    pub level: f64,
+}
+
+/// A region agreed by the most weight of claims (Marzullo's algorithm).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Region {
+    /// The values of the region.
+    pub interval: Interval,
+    /// The total weight of the claims covering it.
+    pub weight: f64,
+    /// The claims covering it.
+    pub claims: Vec<String>,
+}
+
+/// The claims of one stance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StanceGroup {
+    /// The claims.
+    pub claims: Vec<String>,
+    /// The hull of their plausible intervals.
+    pub envelope: Interval,
+    /// The median of their representative values (central, else midpoint).
+    pub median: Option<f64>,
+}
+
+/// Whether the disagreement lines up with sides.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StanceBreakdown {
+    /// The claims by stance.
+    pub groups: BTreeMap<Stance, StanceGroup>,
+    /// Stances ordered from the highest median to the lowest.
+    pub order: Vec<Stance>,
+    /// Whether the stance groups' envelopes are pairwise disjoint (two or more groups).
+    pub separated: bool,
+    /// Whether the order is the one self-serving bias produces on losses: adversary above
+    /// third parties above the subject's own side (with at least two of them present).
+    pub self_serving_pattern: bool,
+    /// The one stance every claim has, when they all share it.
+    pub only: Option<Stance>,
+    /// A sentence that says what the breakdown shows.
+    pub summary: String,
+}
+
+/// The reconciliation of one quantity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuantityReport {
+    /// The quantity id.
+    pub quantity: String,
+    /// Its description.
+    pub description: String,
+    /// Its unit label.
+    pub unit: String,
+    /// Its number domain.
+    pub kind: QuantityKind,
+    /// How it relates to time; projections are reconciled on their own.
+    pub temporal: Temporal,
+    /// Whose soldiers, losses or equipment it counts.
+    pub subject_side: Option<String>,
+    /// The claims, sorted by id.
+    pub claims: Vec<ClaimRow>,
+    /// The hull of all plausible intervals.
+    pub envelope: Interval,
+    /// The intersection of all plausible intervals, if any.
+    pub consensus: Option<Interval>,
+    /// The weight of claims covering each value (only pieces covered by some claim).
+    pub support: Vec<SupportStep>,
+    /// The regions of greatest support (ties all listed).
+    pub best_supported: Vec<Region>,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The claims that decide the verdict: for `consistent`, those whose bounds form the
+    /// consensus; for `tension` and `contradiction`, those with the highest lower bound and
+    /// the lowest upper bound (plausible, resp. hard), which cannot meet.
+    pub deciding: Vec<String>,
+    /// Every pair's relation (sorted by ids), when the quantity has at most the relation
+    /// limit of claims; see `relations_complete`.
+    pub relations: Vec<PairRelation>,
+    /// Whether `relations` lists every pair.
+    pub relations_complete: bool,
+    /// Maximal groups of mutually overlapping claims, largest first.
+    pub clusters: Vec<Vec<String>>,
+    /// Claims outside the largest cluster(s).
+    pub dissenters: Vec<String>,
+    /// Whether the disagreement lines up with sides.
+    pub stance: StanceBreakdown,
+    /// Pooled estimates by method name.
+    pub pooled: BTreeMap<String, Pooled>,
+}
+
+impl QuantityReport {
+    /// Every pair's relation, produced lazily in id order. O(1) per pair, O(n²) in all.
+    pub fn relations(&self) -> impl Iterator<Item = PairRelation> + '_ {
+        let n = self.claims.len();
+        (0..n).flat_map(move |i| (i + 1..n).map(move |j| pair(&self.claims[i], &self.claims[j])))
+    }
+
+    /// The relation of two claims of this quantity, by id, in the order asked.
+    #[must_use]
+    pub fn relation(&self, a: &str, b: &str) -> Option<PairRelation> {
+        let find = |id: &str| self.claims.iter().find(|c| c.id == id);
+        Some(pair(find(a)?, find(b)?))
+    }
+
+    /// The claim row with this id.
+    #[must_use]
+    pub fn claim(&self, id: &str) -> Option<&ClaimRow> {
+        self.claims.iter().find(|c| c.id == id)
+    }
+
+    /// Whether this quantity holds projections (never pooled with present figures).
+    #[must_use]
+    pub fn is_projection(&self) -> bool {
+        self.temporal == Temporal::Projection
+    }
+}
+
+fn row_estimate(r: &ClaimRow) -> Estimate {
+    Estimate::new(r.hard, r.plausible, r.central).expect("rows hold valid estimates")
+}
+
+fn pair(a: &ClaimRow, b: &ClaimRow) -> PairRelation {
+    let (relation, gap, central_ratio, overlap_share) = relate(&row_estimate(a), &row_estimate(b));
+    PairRelation { a: a.id.clone(), b: b.id.clone(), relation, gap, central_ratio, overlap_share }
+}
+
+/// The reconciliation of a claim set: one report per quantity with claims.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reconciliation {
+    /// Reports, present figures first, then projections, each by quantity id.
+    pub quantities: Vec<QuantityReport>,
+    /// Declared quantities that no claim is about.
+    pub unclaimed: Vec<String>,
+}
+
+impl Reconciliation {
+    /// The report for one quantity.
+    #[must_use]
+    pub fn quantity(&self, id: &str) -> Option<&QuantityReport> {
+        self.quantities.iter().find(|q| q.quantity == id)
+    }
+
+    /// The JSON report (DESIGN §5).
+    #[must_use]
+    pub fn to_json_string(&self) -> String {
+        serde_json::to_string_pretty(self).expect("reports serialise")
+    }
+}
+
+/// Reconciles claim sets.
+///
+/// # Example
+///
+/// ```
+/// use crosscheck::{Claim, ClaimSet, Quantity, Reconciler, Source};
+///
+/// let mut set = ClaimSet::new();
+/// set.add_source(Source::new("a", "A")?)?;
+/// set.add_source(Source::new("b", "B")?)?;
+/// set.add_quantity(Quantity::new("q", "casualties")?)?;
+/// set.add_claim(Claim::new("x", "q", ["a"], "about 4,000".parse()?)?)?;
+/// set.add_claim(Claim::new("y", "q", ["b"], "closer to 1,200".parse()?)?)?;
+/// let r = Reconciler::new().reconcile(&set);
+/// let q = r.quantity("q").unwrap();
+/// assert_eq!(q.verdict.as_str(), "tension");
+/// assert_eq!(q.envelope.to_string(), "[1,000, 6,000]");
+/// Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Reconciler {
+    weights: ReliabilityWeights,
+    relation_limit: usize,
+    pool: PoolOptions,
+    profile: bool,
+}
+
+impl Default for Reconciler {
+    fn default() -> Self {
+        Reconciler { weights: ReliabilityWeights::default(), relation_limit: 200, pool: PoolOptions::default(), profile: true }
+    }
+}
+
+impl Reconciler {
+    /// Default weights, relations listed up to 200 claims, every pooled method.
+    #[must_use]
+    pub fn new() -> Reconciler {
+        Reconciler::default()
+    }
+
+    /// Sets the reliability weight table.
+    #[must_use]
+    pub fn with_weights(mut self, weights: ReliabilityWeights) -> Reconciler {
+        self.weights = weights;
+        self
+    }
+
+    /// Lists every pair's relation in reports of at most `n` claims (default 200); larger
+    /// quantities leave `relations` empty and `relations_complete` false, and produce pairs
+    /// on demand with [`QuantityReport::relations`].
+    #[must_use]
+    pub fn with_relation_limit(mut self, n: usize) -> Reconciler {
+        self.relation_limit = n;
+        self
+    }
+
+    /// Sets the pooling options (which methods, influence, level).
+    #[must_use]
+    pub fn with_pooling(mut self, pool: impl Into<PoolOptions>) -> Reconciler {
+        self.pool = pool.into();
+        self
+    }
+
+    /// Leaves out the support profile (the best-supported regions stay).
+    #[must_use]
+    pub fn without_support_profile(mut self) -> Reconciler {
+        self.profile = false;
+        self
+    }
+
+    /// Reconciles every quantity of the set. The result does not depend on the order of
+    /// claims, sources or quantities in the set.
+    #[must_use]
+    pub fn reconcile(&self, set: &ClaimSet) -> Reconciliation {
+        let mut groups: BTreeMap<&str, Vec<&Claim>> = BTreeMap::new();
+        for c in set.claims() {
+            groups.entry(c.quantity()).or_default().push(c);
+        }
+        let mut unclaimed: Vec<String> = set
+            .quantities()
+            .iter()
+            .filter(|q| !groups.contains_key(q.id()))
+            .map(|q| q.id().to_string())
+            .collect();
+        unclaimed.sort();
+        let jobs: Vec<(&Quantity, Vec<&Claim>)> = groups
+            .into_iter()
+            .map(|(q, claims)| (set.quantity(q).expect("validated set"), claims))
+            .collect();
+        let run = |(q, mut claims): (&Quantity, Vec<&Claim>)| {
+            claims.sort_by(|a, b| a.id().cmp(b.id()));
+            self.quantity(set, q, &claims, &mut Scratch::default())
+        };
+        #[cfg(feature = "parallel")]
+        let mut quantities: Vec<QuantityReport> = {
+            use rayon::prelude::*;
+            jobs.into_par_iter().map(run).collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let mut quantities: Vec<QuantityReport> = jobs.into_iter().map(run).collect();
+        quantities.sort_by(|a, b| (a.is_projection(), &a.quantity).cmp(&(b.is_projection(), &b.quantity)));
+        Reconciliation { quantities, unclaimed }
+    }
+
+    fn quantity(&self, set: &ClaimSet, q: &Quantity, claims: &[&Claim], scratch: &mut Scratch) -> QuantityReport {
+        let rows: Vec<ClaimRow> = claims
+            .iter()
+            .map(|c| {
+                let e = c.estimate();
+                ClaimRow {
+                    id: c.id().to_string(),
+                    sources: c.sources().to_vec(),
+                    stance: set.stance(c),
+                    wording: e.reading().map(|r| r.text().to_string()),
+                    rule: e.reading().map(|r| r.rule().to_string()),
+                    hard: *e.hard(),
+                    plausible: *e.plausible(),
+                    central: e.central(),
+                    weight: set.weight(c, &self.weights),
+                    level: e.coverage(),
+                }
+            })
+            .collect();
+        let estimates: Vec<&Estimate> = claims.iter().map(|c| c.estimate()).collect();
+        let source_lists: Vec<&[String]> = claims.iter().map(|c| c.sources()).collect();
+        let mut report = summarize(q, rows, self.relation_limit, self.profile, scratch);
+        report.pooled = pool::pool(&report.claims, &estimates, &source_lists, q.kind(), &self.pool);
+        report
+    }
+}
+
+/// The summary of one quantity from its claim rows (sorted by id): everything but the
+/// pooled estimates.
+pub(crate) fn summarize(q: &Quantity, rows: Vec<ClaimRow>, relation_limit: usize, profile: bool, scratch: &mut Scratch) -> QuantityReport {
+    let n = rows.len();
+    let ids = |v: &[usize]| v.iter().map(|&i| rows[i].id.clone()).collect::<Vec<_>>();
+    let plausible: Vec<Interval> = rows.iter().map(|r| r.plausible).collect();
+    let weights: Vec<f64> = rows.iter().map(|r| r.weight).collect();
+    let envelope = plausible.iter().skip(1).fold(plausible[0], |a, b| a.hull(b));
+    let consensus = plausible.iter().skip(1).try_fold(plausible[0], |a, b| a.intersection(b));
+
+    let s = sweep(&plausible, &weights, profile, scratch);
+    let best_supported = s
+        .best
+        .iter()
+        .map(|(interval, weight, members)| Region { interval: *interval, weight: *weight, claims: ids(members) })
+        .collect();
+
+    // Verdict: by Helly's theorem on the line, intervals share a point iff every pair does,
+    // so the extreme bounds decide it.
+    let extremes = |iv: &dyn Fn(&ClaimRow) -> Interval| {
+        let max_low = rows.iter().map(|r| iv(r).low_cut()).max().expect("n > 0");
+        let min_high = rows.iter().map(|r| iv(r).high_cut()).min().expect("n > 0");
+        let mut d: Vec<usize> = (0..n)
+            .filter(|&i| iv(&rows[i]).low_cut() == max_low || iv(&rows[i]).high_cut() == min_high)
+            .collect();
+        d.sort_unstable();
+        (max_low < min_high, d)
+    };
+    let (verdict, deciding) = if n == 1 {
+        (Verdict::Single, vec![0])
+    } else {
+        let (meet, d) = extremes(&|r: &ClaimRow| r.plausible);
+        if meet {
+            (Verdict::Consistent, d)
+        } else {
+            let (hard_meet, hd) = extremes(&|r: &ClaimRow| r.hard);
+            if hard_meet { (Verdict::Tension, d) } else { (Verdict::Contradiction, hd) }
+        }
+    };
+
+    // Clusters, largest first; dissenters lie outside every largest one.
+    let mut cliques = s.cliques;
+    let fw = |c: &Vec<usize>| c.iter().map(|&i| fixed(weights[i])).sum::<i128>();
+    cliques.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| fw(b).cmp(&fw(a))).then_with(|| a.cmp(b)));
+    let top = cliques.first().map(|c| (c.len(), fw(c)));
+    let mut in_top = vec![false; n];
+    for c in cliques.iter().filter(|c| Some((c.len(), fw(c))) == top) {
+        for &i in c {
+            in_top[i] = true;
+        }
+    }
+    let dissenters = ids(&(0..n).filter(|&i| !in_top[i]).collect::<Vec<_>>());
+    let clusters = cliques.iter().map(|c| ids(c)).collect();
+
+    let relations_complete = n <= relation_limit;
+    let mut report = QuantityReport {
+        quantity: q.id().to_string(),
+        description: q.description().to_string(),
+        unit: q.unit().to_string(),
+        kind: q.kind(),
+        temporal: q.temporal(),
+        subject_side: q.subject_side().map(str::to_string),
+        stance: stance_breakdown(&rows),
+        claims: Vec::new(),
+        envelope,
+        consensus,
+        support: s.support,
+        best_supported,
+        verdict,
+        deciding: ids(&deciding),
+        relations: Vec::new(),
+        relations_complete,
+        clusters,
+        dissenters,
+        pooled: BTreeMap::new(),
+    };
+    report.claims = rows;
+    if relations_complete {
+        report.relations = report.relations().collect();
+    }
+    report
+}
+
+fn median(mut v: Vec<f64>) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    Some(if v.len() % 2 == 1 { v[m] } else { v[m - 1] + (v[m] - v[m - 1]) / 2.0 })
+}
+
+fn representative(r: &ClaimRow) -> Option<f64> {
+    r.central
+        .or_else(|| r.plausible.midpoint())
+        .or_else(|| r.plausible.low_value())
+        .or_else(|| r.plausible.high_value())
+}
+
+fn stance_breakdown(rows: &[ClaimRow]) -> StanceBreakdown {
+    let mut groups: BTreeMap<Stance, StanceGroup> = BTreeMap::new();
+    for r in rows {
+        let g = groups.entry(r.stance).or_insert_with(|| StanceGroup { claims: Vec::new(), envelope: r.plausible, median: None });
+        g.claims.push(r.id.clone());
+        g.envelope = g.envelope.hull(&r.plausible);
+    }
+    for (stance, g) in groups.iter_mut() {
+        g.median = median(rows.iter().filter(|r| r.stance == *stance).filter_map(representative).collect());
+    }
+    let mut order: Vec<Stance> = groups.keys().copied().collect();
+    order.sort_by(|a, b| {
+        let m = |s: &Stance| groups[s].median.unwrap_or(f64::NEG_INFINITY);
+        m(b).total_cmp(&m(a)).then(a.cmp(b))
+    });
+    let envs: Vec<Interval> = groups.values().map(|g| g.envelope).collect();
+    let separated = envs.len() > 1
+        && (0..envs.len()).all(|i| (i + 1..envs.len()).all(|j| !envs[i].overlaps(&envs[j])));
+    let rank = |s: Stance| match s {
+        Stance::Adversary => Some(0),
+        Stance::Third => Some(1),
+        Stance::Own => Some(2),
+        _ => None,
+    };
+    let sided: Vec<Stance> = order.iter().copied().filter(|s| rank(*s).is_some()).collect();
+    let self_serving_pattern = sided.len() >= 2
+        && sided.windows(2).all(|w| rank(w[0]) < rank(w[1]) && groups[&w[0]].median > groups[&w[1]].median);
+    let only = (groups.len() == 1).then(|| order[0]);
+    let summary = match only {
+        Some(Stance::Unknown) => "the quantity has no subject side, so stances are unknown".to_string(),
+        Some(s) => format!("every figure comes from the {} side; there is no other side's figure to check it against", s.as_str()),
+        None => {
+            let ordered: Vec<String> = order
+                .iter()
+                .map(|s| format!("{} ({})", s.as_str(), groups[s].median.map_or("—".into(), crate::format_number)))
+                .collect();
+            let mut text = format!("by median figure: {}", ordered.join(" > "));
+            if self_serving_pattern {
+                text.push_str(
+                    "; adversary figures above others is the pattern of self-serving bias on losses \
+                     (adversaries over-report an enemy's losses, own sides under-report their own)",
+                );
+            }
+            if separated {
+                text.push_str("; the sides' ranges do not overlap: the disagreement lines up with sides");
+            }
+            text
+        }
+    };
+    StanceBreakdown { groups, order, separated, self_serving_pattern, only, summary }
+}

@@ -1,0 +1,952 @@
+//! Reading hedged wording ("about 4,000", "more than 76,000", "between 60,000 to 100,000")
+//! into [`Estimate`]s.
+//!
+//! # The rules
+//!
+//! Let `x` be the number and `u` the unit of its last significant digit. Trailing zeros of a
+//! whole number are **not** significant (14,000 → u = 1,000; 1,200 → u = 100; 2.5 million →
+//! u = 100,000); zeros after a decimal point are (2.50 → u = 0.01). The default profile
+//! follows the significant-digit reading of hedged numbers of Ferson et al., "Natural
+//! language of uncertainty: numeric hedge words", *Int. J. Approximate Reasoning* 57 (2015),
+//! and the granularity reading of "more than n" of Cummins, Sauerland & Solt, "Granularity
+//! and scalar implicature in numerical expressions", *Linguistics and Philosophy* 35 (2012):
+//!
+//! | rule | wordings | hard | plausible | central |
+//! |---|---|---|---|---|
+//! | `bare` | `x`, `an additional x`, `a total of x` | [x−u/2, x+u/2] | same | x |
+//! | `exactly` | `exactly x`, `precisely x` | [x−u/10, x+u/10] | same | x |
+//! | `approximator` | `about`, `approximately`, `approx.`, `around`, `roughly`, `some`, `an estimated`, `circa`, `c.`, `ca.`, `~`, `≈`, `x or so` | domain | [x−2u, x+2u] | x |
+//! | `closer-to` | `closer to x`, `close to x` | domain | [x−2u, x+2u] | x |
+//! | `more-than` | `more than`, `over`, `above`, `in excess of`, `upwards of`, `greater than`, `just over`, `>`, `x+`, `x-plus` | (x, ∞) | (x, x+u] | — |
+//! | `at-least` | `at least`, `no fewer than`, `no less than`, `a minimum of`, `≥`, `>=`, `x or more` | [x, ∞) | [x, x+u] | — |
+//! | `less-than` | `less than`, `under`, `below`, `fewer than`, `<` | [min, x) | [x−u, x) | — |
+//! | `at-most` | `at most`, `no more than`, `up to`, `as many as`, `a maximum of`, `≤`, `<=`, `x or less`, `x or fewer` | [min, x] | [x−u, x] | — |
+//! | `nearly` | `nearly`, `almost`, `just under`, `just below`, `just shy of` | [min, x] | [x−u, x] | — |
+//! | `range` | `between x and y`, `between x to y`, `from x to y`, `x to y`, `x–y`, `x-y` | [x, y] | same | — |
+//! | `plus-minus` | `x ± d`, `x +/- d` | [x−d, x+d] | same | x |
+//! | `magnitude` | `dozens` (s = 12), `scores` (20), `hundreds`, `thousands`, `tens of thousands`, `hundreds of thousands`, `millions`, `lakhs`, `crores` … | [2s, 10s) | same | — |
+//! | `several` | `several thousand`, `several hundred`, `several dozen` … | [2s, 10s) | [3s, 7s] | — |
+//! | `a-few` | `a few hundred`, `a few thousand` … | [2s, 10s) | [2s, 5s] | — |
+//!
+//! `min` is the domain's lower end: −∞ for a real quantity, 0 for a count (whose intervals
+//! are clipped to `[0, +∞)`). The `a-few` row is crosscheck's own reading (a few = 2 to 5).
+//!
+//! The other profiles:
+//! - [`Profile::Relative`]: approximators read as x ± 5 %, and one-sided bounds reach 5 %
+//!   beyond x (`more than x` → plausible (x, 1.05x]); the relative reading used in the
+//!   Wikimpacts impact database (Li et al. 2024) and its example wordings (`~4234`, `>= 200`,
+//!   `200,000+`, `27,00,000`); where x = 0 the width falls back to u. Other rules as default.
+//! - [`Profile::Strict`]: no pragmatic narrowing: plausible = hard. Approximators, which
+//!   entail nothing literally, take their default plausible range as hard; `several` and
+//!   `a few` take [2s, 10s).
+//!
+//! # Numbers
+//!
+//! Digits with `,`, `_`, thin-space or space grouping (`14,000`, `14 000`, `14_000`), Indian
+//! grouping (`27,00,000`), decimals, suffixes `k`, `m`, `mn`, `bn`, `tn` and words
+//! `hundred`, `thousand`, `million`, `billion`, `trillion`, `lakh`, `crore`, `dozen`
+//! (`1.2k`, `1.5 million`, `2 lakh`), spelled numbers `zero` to `twenty` and the tens to
+//! `ninety`, and `a`/`an` before a multiplier (`a thousand`, `a dozen`, `twelve hundred`).
+//! In a range, a multiplier after the second number carries to a bare first one
+//! (`between 5 and 10 million`). A sign (`-5`) is read for real quantities; a count
+//! rejects it.
+//!
+//! After the figure the reader skips a unit phrase of plain words (`76,000 personnel`,
+//! `7,700 units`, `hundreds of people`) and returns it in
+//! [`Reading::unit_word`](crate::estimate::Reading::unit_word).
+//!
+//! # What is refused
+//!
+//! Anything else is an [`Error::Wording`] with the byte span it could not read and what it
+//! expected there: a hedge with no number (`more than`), a doubled hedge
+//! (`about about 4,000`), a half range (`between 5 and`), bad grouping (`12,34,5`),
+//! exponents (`1e999`), a hedge before a range (`about 60-100`) and empty input.
+//!
+//! # Cost
+//!
+//! Linear in the length of the wording.
+
+use std::fmt;
+use std::ops::Range;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Location, Result};
+use crate::estimate::{Estimate, Reading};
+use crate::interval::{Bound, Interval};
+use crate::quantity::QuantityKind;
+use ordered_float::NotNan;
+
+/// A set of reading rules (see the [module docs](self)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Significant-digit rules (Ferson et al. 2015; Cummins, Sauerland & Solt 2012).
+    #[default]
+    Default,
+    /// ±5 % for approximators and one-sided bounds (Wikimpacts).
+    Relative,
+    /// Plausible = hard: no pragmatic narrowing.
+    Strict,
+}
+
+impl Profile {
+    /// The lowercase name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Default => "default",
+            Profile::Relative => "relative",
+            Profile::Strict => "strict",
+        }
+    }
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Profile {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "default" => Ok(Profile::Default),
+            "relative" => Ok(Profile::Relative),
+            "strict" => Ok(Profile::Strict),
+            _ => Err(Error::UnknownVariant {
+                at: Location::Unknown,
+                field: "profile",
+                value: s.into(),
+                expected: "default, relative, strict",
+            }),
+        }
+    }
+}
+
+/// Reads wording into an [`Estimate`] with a chosen profile and domain.
+///
+/// # Example
+///
+/// ```
+/// use crosscheck::{QuantityKind, wording::{Profile, Reader}};
+///
+/// let e = Reader::new().read("more than 76,000 personnel")?;
+/// assert_eq!(e.hard().to_string(), "(76,000, +∞)");
+/// assert_eq!(e.plausible().to_string(), "(76,000, 77,000]");
+/// assert_eq!(e.reading().unwrap().rule(), "more-than");
+/// assert_eq!(e.reading().unwrap().unit_word(), Some("personnel"));
+///
+/// let r = Reader::new().with_profile(Profile::Relative).with_domain(QuantityKind::Count);
+/// assert_eq!(r.read("about 4,000")?.plausible().to_string(), "[3,800, 4,200]");
+/// assert!(Reader::new().read("about about 4,000").is_err());
+/// Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Reader {
+    profile: Profile,
+    domain: QuantityKind,
+}
+
+impl Reader {
+    /// The default profile on a count domain.
+    #[must_use]
+    pub fn new() -> Reader {
+        Reader::default()
+    }
+
+    /// Sets the profile.
+    #[must_use]
+    pub fn with_profile(mut self, profile: Profile) -> Reader {
+        self.profile = profile;
+        self
+    }
+
+    /// Sets the domain: a count clips intervals at 0 and rejects negative numbers.
+    #[must_use]
+    pub fn with_domain(mut self, domain: QuantityKind) -> Reader {
+        self.domain = domain;
+        self
+    }
+
+    /// The profile.
+    #[must_use]
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    /// Reads one wording.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Wording`] pointing at the span it could not read;
+    /// [`Error::Negative`] for a negative number on a count domain.
+    pub fn read(&self, text: &str) -> Result<Estimate> {
+        let tokens = lex(text)?;
+        let mut p = Parser { text, tokens: &tokens, pos: 0 };
+        let phrase = p.phrase()?;
+        let unit_word = p.unit_phrase()?;
+        let estimate = self.apply(text, phrase, unit_word)?;
+        if self.domain == QuantityKind::Count { estimate.into_count() } else { Ok(estimate) }
+    }
+
+    fn apply(&self, text: &str, phrase: Phrase, unit_word: Option<String>) -> Result<Estimate> {
+        let profile = self.profile;
+        let c = |v: f64| NotNan::new(v).map_err(|_| werr(text, 0..text.len(), "finite numbers"));
+        let closed = |a: f64, b: f64| -> Result<Interval> {
+            Interval::new(Bound::Closed(c(a)?), Bound::Closed(c(b)?))
+                .map_err(|_| werr(text, 0..text.len(), "a non-empty range"))
+        };
+        let mk = |lo: Bound, hi: Bound| -> Result<Interval> {
+            Interval::new(lo, hi).map_err(|_| werr(text, 0..text.len(), "a non-empty range"))
+        };
+        let (rule, hard, plausible, central, granularity, numbers) = match phrase {
+            Phrase::Single { hedge, x, u } => {
+                let xv = x;
+                let rel = match profile {
+                    Profile::Relative if xv != 0.0 => 0.05 * xv.abs(),
+                    _ => u,
+                };
+                let (hard, plausible, central) = match hedge {
+                    Hedge::Bare => {
+                        let i = closed(xv - u / 2.0, xv + u / 2.0)?;
+                        (i, i, Some(xv))
+                    }
+                    Hedge::Exactly => {
+                        let i = closed(xv - u / 10.0, xv + u / 10.0)?;
+                        (i, i, Some(xv))
+                    }
+                    Hedge::Approximately | Hedge::CloserTo => {
+                        let w = if profile == Profile::Relative { rel } else { 2.0 * u };
+                        let p = closed(xv - w, xv + w)?;
+                        let h = if profile == Profile::Strict { p } else { Interval::entire() };
+                        (h, p, Some(xv))
+                    }
+                    Hedge::MoreThan => {
+                        let h = mk(Bound::Open(c(xv)?), Bound::Unbounded)?;
+                        let p = mk(Bound::Open(c(xv)?), Bound::Closed(c(xv + rel)?))?;
+                        (h, if profile == Profile::Strict { h } else { p }, None)
+                    }
+                    Hedge::AtLeast => {
+                        let h = mk(Bound::Closed(c(xv)?), Bound::Unbounded)?;
+                        let p = closed(xv, xv + rel)?;
+                        (h, if profile == Profile::Strict { h } else { p }, None)
+                    }
+                    Hedge::LessThan => {
+                        let h = mk(Bound::Unbounded, Bound::Open(c(xv)?))?;
+                        let p = mk(Bound::Closed(c(xv - rel)?), Bound::Open(c(xv)?))?;
+                        (h, if profile == Profile::Strict { h } else { p }, None)
+                    }
+                    Hedge::AtMost | Hedge::Nearly => {
+                        let h = mk(Bound::Unbounded, Bound::Closed(c(xv)?))?;
+                        let p = closed(xv - rel, xv)?;
+                        (h, if profile == Profile::Strict { h } else { p }, None)
+                    }
+                };
+                (hedge.rule(), hard, plausible, central, Some(u), vec![xv])
+            }
+            Phrase::Range { x, y } => {
+                let i = closed(x, y)?;
+                ("range", i, i, None, None, vec![x, y])
+            }
+            Phrase::PlusMinus { x, d } => {
+                let i = closed(x - d, x + d)?;
+                ("plus-minus", i, i, Some(x), None, vec![x, d])
+            }
+            Phrase::Magnitude { kind, s } => {
+                let h = mk(Bound::Closed(c(2.0 * s)?), Bound::Open(c(10.0 * s)?))?;
+                let p = match (kind, profile) {
+                    (_, Profile::Strict) | (MagKind::Plural, _) => h,
+                    (MagKind::Several, _) => closed(3.0 * s, 7.0 * s)?,
+                    (MagKind::AFew, _) => closed(2.0 * s, 5.0 * s)?,
+                };
+                let rule = match kind {
+                    MagKind::Plural => "magnitude",
+                    MagKind::Several => "several",
+                    MagKind::AFew => "a-few",
+                };
+                (rule, h, p, None, Some(s), vec![s])
+            }
+        };
+        let e = Estimate::new(hard, plausible, central)?;
+        Ok(e.with_reading(Reading {
+            text: text.to_string(),
+            profile,
+            rule: rule.to_string(),
+            granularity,
+            numbers,
+            unit_word,
+        }))
+    }
+}
+
+impl FromStr for Estimate {
+    type Err = Error;
+
+    /// Reads wording with the default profile on a real domain (no clipping); a
+    /// [`ClaimSet`](crate::ClaimSet) re-applies the quantity's domain.
+    fn from_str(s: &str) -> Result<Estimate> {
+        Reader::new().with_domain(QuantityKind::Real).read(s)
+    }
+}
+
+fn werr(text: &str, span: Range<usize>, expected: &str) -> Error {
+    Error::Wording { at: Location::Unknown, text: text.to_string(), span, expected: expected.to_string() }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hedge {
+    Bare,
+    Exactly,
+    Approximately,
+    CloserTo,
+    MoreThan,
+    AtLeast,
+    LessThan,
+    AtMost,
+    Nearly,
+}
+
+impl Hedge {
+    fn rule(self) -> &'static str {
+        match self {
+            Hedge::Bare => "bare",
+            Hedge::Exactly => "exactly",
+            Hedge::Approximately => "approximator",
+            Hedge::CloserTo => "closer-to",
+            Hedge::MoreThan => "more-than",
+            Hedge::AtLeast => "at-least",
+            Hedge::LessThan => "less-than",
+            Hedge::AtMost => "at-most",
+            Hedge::Nearly => "nearly",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum MagKind {
+    Plural,
+    Several,
+    AFew,
+}
+
+#[derive(Debug)]
+enum Phrase {
+    Single { hedge: Hedge, x: f64, u: f64 },
+    Range { x: f64, y: f64 },
+    PlusMinus { x: f64, d: f64 },
+    Magnitude { kind: MagKind, s: f64 },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    /// Digits as written: integer digits, fraction digits, power of ten from an attached
+    /// suffix (`k`, `m`, `bn`).
+    Num { int: String, frac: String, exp: i32 },
+    Word(String),
+    Sym(&'static str),
+}
+
+#[derive(Debug, Clone)]
+struct Tok {
+    kind: Kind,
+    span: Range<usize>,
+}
+
+const SEPARATORS: [char; 5] = [',', '_', '\u{2009}', '\u{202F}', '\u{00A0}'];
+
+fn suffix_exp(s: &str) -> Option<i32> {
+    Some(match s {
+        "k" | "thousand" => 3,
+        "m" | "mn" | "mln" | "million" => 6,
+        "bn" | "billion" => 9,
+        "tn" | "trillion" => 12,
+        "hundred" => 2,
+        "lakh" | "lakhs" | "lac" => 5,
+        "crore" | "crores" => 7,
+        _ => return None,
+    })
+}
+
+fn lex(text: &str) -> Result<Vec<Tok>> {
+    let lower = text.to_ascii_lowercase();
+    let chars: Vec<(usize, char)> = lower.char_indices().collect();
+    let end_of = |i: usize| chars.get(i).map_or(lower.len(), |c| c.0);
+    let mut toks = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, ch) = chars[i];
+        if ch.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if ch.is_ascii_digit() {
+            let mut groups: Vec<String> = vec![String::new()];
+            let mut j = i;
+            loop {
+                match chars.get(j) {
+                    Some((_, d)) if d.is_ascii_digit() => {
+                        groups.last_mut().expect("group").push(*d);
+                        j += 1;
+                    }
+                    Some((_, s)) if SEPARATORS.contains(s) => {
+                        if chars.get(j + 1).is_some_and(|c| c.1.is_ascii_digit()) {
+                            groups.push(String::new());
+                            j += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    // A plain space groups only before exactly three digits (`14 000`).
+                    Some((_, ' ')) => {
+                        let three = (1..=3).all(|k| chars.get(j + k).is_some_and(|c| c.1.is_ascii_digit()));
+                        let fourth = chars.get(j + 4).is_some_and(|c| c.1.is_ascii_digit());
+                        if three && !fourth && groups.iter().skip(1).all(|g| g.len() == 3) && groups[0].len() <= 3 {
+                            groups.push(String::new());
+                            j += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    _ => break,
+                }
+            }
+            let mut frac = String::new();
+            if chars.get(j).is_some_and(|c| c.1 == '.') && chars.get(j + 1).is_some_and(|c| c.1.is_ascii_digit()) {
+                j += 1;
+                while let Some((_, d)) = chars.get(j).filter(|c| c.1.is_ascii_digit()) {
+                    frac.push(*d);
+                    j += 1;
+                }
+            }
+            let span = start..end_of(j);
+            if groups.len() > 1 {
+                let lens: Vec<usize> = groups.iter().map(String::len).collect();
+                let western = (1..=3).contains(&lens[0]) && lens[1..].iter().all(|l| *l == 3);
+                let n = lens.len();
+                let indian = n >= 3
+                    && (1..=2).contains(&lens[0])
+                    && lens[1..n - 1].iter().all(|l| *l == 2)
+                    && lens[n - 1] == 3;
+                if !western && !indian {
+                    return Err(werr(text, span, "digit groups of three after each separator (or Indian grouping such as 27,00,000)"));
+                }
+            }
+            let int: String = groups.concat();
+            // An attached suffix: `1.2k`, `3m`, `2bn`.
+            let mut exp = 0;
+            let mut k = j;
+            if chars.get(k).is_some_and(|c| c.1.is_ascii_alphabetic()) {
+                while chars.get(k).is_some_and(|c| c.1.is_ascii_alphanumeric()) {
+                    k += 1;
+                }
+            }
+            let mut end = j;
+            if k > j {
+                let word = &lower[chars[j].0..end_of(k)];
+                match suffix_exp(word) {
+                    Some(e) => {
+                        exp = e;
+                        end = k;
+                    }
+                    None => {
+                        return Err(werr(text, chars[j].0..end_of(k), "a space after the number, or a multiplier suffix (k, m, bn)"));
+                    }
+                }
+            }
+            toks.push(Tok { kind: Kind::Num { int, frac, exp }, span: start..end_of(end) });
+            i = end;
+            continue;
+        }
+        if ch.is_alphabetic() {
+            let mut j = i;
+            while chars.get(j).is_some_and(|c| c.1.is_alphabetic() || c.1 == '\'') {
+                j += 1;
+            }
+            let mut word = lower[start..end_of(j)].to_string();
+            // Abbreviations keep their full stop: `approx.`, `c.`, `ca.`, `est.`.
+            if chars.get(j).is_some_and(|c| c.1 == '.') && matches!(word.as_str(), "approx" | "c" | "ca" | "est") {
+                j += 1;
+                word.push('.');
+            }
+            toks.push(Tok { kind: Kind::Word(word), span: start..end_of(j) });
+            i = j;
+            continue;
+        }
+        let two: String = chars[i..chars.len().min(i + 3)].iter().map(|c| c.1).collect();
+        let (sym, len) = if two.starts_with(">=") {
+            (">=", 2)
+        } else if two.starts_with("<=") {
+            ("<=", 2)
+        } else if two.starts_with("+/-") {
+            ("±", 3)
+        } else {
+            let s = match ch {
+                '~' => "~",
+                '≈' => "≈",
+                '≥' => ">=",
+                '≤' => "<=",
+                '>' => ">",
+                '<' => "<",
+                '+' => "+",
+                '±' => "±",
+                '-' | '−' => "-",
+                '–' | '—' => "–",
+                _ => return Err(werr(text, start..end_of(i + 1), "a number or a hedge word")),
+            };
+            (s, 1)
+        };
+        toks.push(Tok { kind: Kind::Sym(sym), span: start..end_of(i + len) });
+        i += len;
+    }
+    Ok(toks)
+}
+
+/// Prefix hedges, longest first within each first word.
+const PREFIXES: &[(&[&str], Hedge)] = &[
+    (&["exactly"], Hedge::Exactly),
+    (&["precisely"], Hedge::Exactly),
+    (&["an", "estimated"], Hedge::Approximately),
+    (&["approximately"], Hedge::Approximately),
+    (&["approx."], Hedge::Approximately),
+    (&["approx"], Hedge::Approximately),
+    (&["about"], Hedge::Approximately),
+    (&["around"], Hedge::Approximately),
+    (&["roughly"], Hedge::Approximately),
+    (&["some"], Hedge::Approximately),
+    (&["estimated"], Hedge::Approximately),
+    (&["est."], Hedge::Approximately),
+    (&["circa"], Hedge::Approximately),
+    (&["c."], Hedge::Approximately),
+    (&["ca."], Hedge::Approximately),
+    (&["~"], Hedge::Approximately),
+    (&["≈"], Hedge::Approximately),
+    (&["closer", "to"], Hedge::CloserTo),
+    (&["close", "to"], Hedge::CloserTo),
+    (&["more", "than"], Hedge::MoreThan),
+    (&["greater", "than"], Hedge::MoreThan),
+    (&["just", "over"], Hedge::MoreThan),
+    (&["just", "above"], Hedge::MoreThan),
+    (&["over"], Hedge::MoreThan),
+    (&["above"], Hedge::MoreThan),
+    (&["in", "excess", "of"], Hedge::MoreThan),
+    (&["upwards", "of"], Hedge::MoreThan),
+    (&["upward", "of"], Hedge::MoreThan),
+    (&[">"], Hedge::MoreThan),
+    (&["at", "least"], Hedge::AtLeast),
+    (&["no", "fewer", "than"], Hedge::AtLeast),
+    (&["no", "less", "than"], Hedge::AtLeast),
+    (&["not", "less", "than"], Hedge::AtLeast),
+    (&["a", "minimum", "of"], Hedge::AtLeast),
+    (&[">="], Hedge::AtLeast),
+    (&["less", "than"], Hedge::LessThan),
+    (&["fewer", "than"], Hedge::LessThan),
+    (&["under"], Hedge::LessThan),
+    (&["below"], Hedge::LessThan),
+    (&["<"], Hedge::LessThan),
+    (&["at", "most"], Hedge::AtMost),
+    (&["no", "more", "than"], Hedge::AtMost),
+    (&["not", "more", "than"], Hedge::AtMost),
+    (&["up", "to"], Hedge::AtMost),
+    (&["as", "many", "as"], Hedge::AtMost),
+    (&["a", "maximum", "of"], Hedge::AtMost),
+    (&["<="], Hedge::AtMost),
+    (&["nearly"], Hedge::Nearly),
+    (&["almost"], Hedge::Nearly),
+    (&["just", "under"], Hedge::Nearly),
+    (&["just", "below"], Hedge::Nearly),
+    (&["just", "shy", "of"], Hedge::Nearly),
+    (&["an", "additional"], Hedge::Bare),
+    (&["additional"], Hedge::Bare),
+    (&["a", "further"], Hedge::Bare),
+    (&["another"], Hedge::Bare),
+    (&["a", "total", "of"], Hedge::Bare),
+    (&["a", "reported"], Hedge::Bare),
+    (&["just"], Hedge::Bare),
+    (&["only"], Hedge::Bare),
+];
+
+const SPELLED: &[(&str, u64)] = &[
+    ("zero", 0), ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6),
+    ("seven", 7), ("eight", 8), ("nine", 9), ("ten", 10), ("eleven", 11), ("twelve", 12),
+    ("thirteen", 13), ("fourteen", 14), ("fifteen", 15), ("sixteen", 16), ("seventeen", 17),
+    ("eighteen", 18), ("nineteen", 19), ("twenty", 20), ("thirty", 30), ("forty", 40),
+    ("fifty", 50), ("sixty", 60), ("seventy", 70), ("eighty", 80), ("ninety", 90),
+];
+
+/// Plural magnitude words and their scale.
+fn plural_scale(w: &str) -> Option<f64> {
+    Some(match w {
+        "dozens" => 12.0,
+        "scores" => 20.0,
+        "tens" => 10.0,
+        "hundreds" => 100.0,
+        "thousands" => 1e3,
+        "lakhs" => 1e5,
+        "millions" => 1e6,
+        "crores" => 1e7,
+        "billions" => 1e9,
+        _ => return None,
+    })
+}
+
+/// Words that may not appear in a trailing unit phrase: they would change the reading.
+const RESERVED: &[&str] = &[
+    "more", "less", "fewer", "than", "about", "approximately", "around", "roughly", "over",
+    "under", "above", "below", "between", "to", "and", "or", "least", "most", "nearly",
+    "almost", "exactly", "plus", "minus", "up", "some", "several", "few",
+];
+
+/// A number read from tokens: value, granularity, whether a word multiplier followed it.
+#[derive(Debug, Clone, Copy)]
+struct Number {
+    x: f64,
+    u: f64,
+    multiplied: bool,
+    exp: i32,
+    end: usize,
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    tokens: &'a [Tok],
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self, k: usize) -> Option<&Tok> {
+        self.tokens.get(self.pos + k)
+    }
+
+    fn word(&self, k: usize) -> Option<&str> {
+        match self.peek(k) {
+            Some(Tok { kind: Kind::Word(w), .. }) => Some(w),
+            Some(Tok { kind: Kind::Sym(s), .. }) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn end_span(&self) -> Range<usize> {
+        self.text.len()..self.text.len()
+    }
+
+    fn here(&self) -> Range<usize> {
+        self.peek(0).map_or_else(|| self.end_span(), |t| t.span.clone())
+    }
+
+    fn err(&self, expected: &str) -> Error {
+        werr(self.text, self.here(), expected)
+    }
+
+    fn phrase(&mut self) -> Result<Phrase> {
+        if self.tokens.is_empty() {
+            return Err(werr(self.text, 0..0, "a number, a hedged number or a range"));
+        }
+        if let Some(p) = self.magnitude()? {
+            return Ok(p);
+        }
+        let mut hedge = None;
+        let mut between = false;
+        let mut from = false;
+        for (words, h) in PREFIXES {
+            if words.iter().enumerate().all(|(k, w)| self.word(k) == Some(*w)) {
+                // `some` is an approximator only before a number.
+                hedge = Some(*h);
+                self.pos += words.len();
+                break;
+            }
+        }
+        if hedge.is_none() {
+            match self.word(0) {
+                Some("between") => {
+                    between = true;
+                    self.pos += 1;
+                }
+                Some("from") => {
+                    from = true;
+                    self.pos += 1;
+                }
+                _ => {}
+            }
+        }
+        let after = |p: &Parser<'_>| match p.pos.checked_sub(1).and_then(|i| p.tokens.get(i)) {
+            Some(t) => format!("a number after `{}`", &p.text[t.span.clone()]),
+            None => "a number".to_string(),
+        };
+        let expected = after(self);
+        let Some(first) = self.number()? else {
+            return Err(self.err(&expected));
+        };
+        if between || from {
+            let sep_ok = match self.word(0) {
+                Some("and") => between,
+                Some("to") | Some("-") | Some("–") => true,
+                _ => false,
+            };
+            if !sep_ok {
+                return Err(self.err(if between { "`and`, `to` or a dash" } else { "`to` or a dash" }));
+            }
+            self.pos += 1;
+            let expected = after(self);
+            let Some(second) = self.number()? else {
+                return Err(self.err(&expected));
+            };
+            return self.range(first, second);
+        }
+        let hedge_given = hedge.is_some();
+        let mut hedge = hedge.unwrap_or(Hedge::Bare);
+        // Ranges without `between`: `x to y`, `x-y`, `x–y`.
+        if matches!(self.word(0), Some("to") | Some("-") | Some("–")) && matches!(self.peek(1).map(|t| &t.kind), Some(Kind::Num { .. }) | Some(Kind::Word(_))) {
+            let save = self.pos;
+            let sep = self.here();
+            self.pos += 1;
+            if let Some(second) = self.number()? {
+                if hedge_given && hedge != Hedge::Bare {
+                    return Err(werr(self.text, sep, "no hedge before a range (write the range alone)"));
+                }
+                return self.range(first, second);
+            }
+            self.pos = save;
+        }
+        // `x ± d`.
+        if self.word(0) == Some("±") {
+            self.pos += 1;
+            let Some(d) = self.number()? else {
+                return Err(self.err("a number after `±`"));
+            };
+            if hedge_given && hedge != Hedge::Bare {
+                return Err(werr(self.text, self.tokens[self.pos - 1].span.clone(), "no hedge before `±`"));
+            }
+            return Ok(Phrase::PlusMinus { x: first.x, d: d.x.abs() });
+        }
+        // Suffix hedges: `x+`, `x-plus`, `x plus`, `x or more`, `x or less`, `x or so`.
+        let suffix = match (self.word(0), self.word(1)) {
+            (Some("+"), _) => Some((Hedge::MoreThan, 1)),
+            (Some("-"), Some("plus")) => Some((Hedge::MoreThan, 2)),
+            (Some("plus"), _) => Some((Hedge::MoreThan, 1)),
+            (Some("or"), Some("more")) => Some((Hedge::AtLeast, 2)),
+            (Some("or"), Some("less")) | (Some("or"), Some("fewer")) => Some((Hedge::AtMost, 2)),
+            (Some("or"), Some("so")) => Some((Hedge::Approximately, 2)),
+            _ => None,
+        };
+        if let Some((h, n)) = suffix {
+            if hedge_given && hedge != Hedge::Bare {
+                return Err(self.err("one hedge only (a prefix or a suffix, not both)"));
+            }
+            hedge = h;
+            self.pos += n;
+        }
+        Ok(Phrase::Single { hedge, x: first.x, u: first.u })
+    }
+
+    fn range(&self, mut first: Number, second: Number) -> Result<Phrase> {
+        // `between 5 and 10 million`: the multiplier carries to a bare first number.
+        if second.multiplied && !first.multiplied && first.exp == 0 {
+            let scale = 10f64.powi(second.exp);
+            first.x *= scale;
+        }
+        if first.x > second.x {
+            return Err(werr(self.text, 0..second.end, "the lower number first"));
+        }
+        Ok(Phrase::Range { x: first.x, y: second.x })
+    }
+
+    fn magnitude(&mut self) -> Result<Option<Phrase>> {
+        let start = self.pos;
+        let kind = match (self.word(0), self.word(1)) {
+            (Some("several"), _) => {
+                self.pos += 1;
+                MagKind::Several
+            }
+            (Some("a"), Some("few")) => {
+                self.pos += 2;
+                MagKind::AFew
+            }
+            _ => MagKind::Plural,
+        };
+        if matches!(kind, MagKind::Plural) {
+            let Some(mut s) = self.word(0).and_then(plural_scale) else {
+                return Ok(None);
+            };
+            self.pos += 1;
+            while self.word(0) == Some("of") {
+                match self.word(1).and_then(plural_scale) {
+                    Some(t) => {
+                        s *= t;
+                        self.pos += 2;
+                    }
+                    None => break,
+                }
+            }
+            return Ok(Some(Phrase::Magnitude { kind, s }));
+        }
+        let mut s = 1.0;
+        let mut any = false;
+        while let Some(w) = self.word(0) {
+            let f = match w {
+                "dozen" | "dozens" => 12.0,
+                "score" => 20.0,
+                w => match suffix_exp(w) {
+                    Some(e) => 10f64.powi(e),
+                    None => break,
+                },
+            };
+            s *= f;
+            any = true;
+            self.pos += 1;
+        }
+        if !any {
+            let what = &self.text[self.tokens[start].span.start..self.tokens[self.pos - 1].span.end];
+            return Err(self.err(&format!("a multiplier (dozen, hundred, thousand, million) after `{what}`")));
+        }
+        Ok(Some(Phrase::Magnitude { kind, s }))
+    }
+
+    /// Reads a number (digits or spelled), with an optional sign and word multipliers.
+    fn number(&mut self) -> Result<Option<Number>> {
+        let start = self.pos;
+        let mut negative = false;
+        if let (Some(Tok { kind: Kind::Sym("-"), span: s }), Some(Tok { kind: Kind::Num { .. }, span: n })) = (self.peek(0), self.peek(1)) {
+            if s.end == n.start {
+                negative = true;
+                self.pos += 1;
+            }
+        }
+        let Some(tok) = self.peek(0).cloned() else {
+            self.pos = start;
+            return Ok(None);
+        };
+        let (mut int, mut frac, mut exp, mut multiplied, spelled) = match &tok.kind {
+            Kind::Num { int, frac, exp } => (int.clone(), frac.clone(), *exp, *exp != 0, false),
+            Kind::Word(w) => {
+                if let Some((_, v)) = SPELLED.iter().find(|(s, _)| s == w) {
+                    (v.to_string(), String::new(), 0, false, true)
+                } else if (w == "a" || w == "an") && self.word(1).is_some_and(|m| m == "dozen" || suffix_exp(m).is_some()) {
+                    ("1".to_string(), String::new(), 0, false, true)
+                } else {
+                    self.pos = start;
+                    return Ok(None);
+                }
+            }
+            Kind::Sym(_) => {
+                self.pos = start;
+                return Ok(None);
+            }
+        };
+        self.pos += 1;
+        let mut dozen = false;
+        while let Some(w) = self.word(0) {
+            if w == "dozen" && !dozen {
+                dozen = true;
+            } else if let Some(e) = suffix_exp(w) {
+                exp += e;
+            } else {
+                break;
+            }
+            multiplied = true;
+            self.pos += 1;
+        }
+        let end = self.tokens[self.pos - 1].span.end;
+        if int.len() > 30 {
+            return Err(werr(self.text, tok.span.clone(), "a number of at most 30 digits"));
+        }
+        // Whole numbers: trailing zeros are not significant.
+        let (u_exp, x) = {
+            if frac.is_empty() {
+                let tz = int.trim_start_matches('0').len() - int.trim_start_matches('0').trim_end_matches('0').len();
+                let tz = if int.trim_start_matches('0').is_empty() { 0 } else { tz as i32 };
+                (exp + tz, format!("{int}e{exp}"))
+            } else {
+                (exp - frac.len() as i32, format!("{int}.{frac}e{exp}"))
+            }
+        };
+        int.clear();
+        frac.clear();
+        let mut x: f64 = x.parse().map_err(|_| werr(self.text, tok.span.clone(), "a number"))?;
+        let mut u: f64 = format!("1e{u_exp}").parse().map_err(|_| werr(self.text, tok.span.clone(), "a number"))?;
+        if dozen {
+            x *= 12.0;
+            if !spelled || u_exp > 0 {
+                u *= 12.0;
+            }
+        }
+        if !x.is_finite() || !u.is_finite() || x.abs() > 1e300 {
+            return Err(werr(self.text, tok.span.clone(), "a number small enough to represent"));
+        }
+        if negative {
+            x = -x;
+        }
+        Ok(Some(Number { x, u, multiplied, exp, end }))
+    }
+
+    /// The unit phrase after the figure: plain words only.
+    fn unit_phrase(&mut self) -> Result<Option<String>> {
+        let start = self.pos;
+        while let Some(t) = self.peek(0) {
+            match &t.kind {
+                Kind::Word(w) if !RESERVED.contains(&w.as_str()) => self.pos += 1,
+                Kind::Word(_) => return Err(self.err("a unit word, or the end (this word would change the reading)")),
+                _ => return Err(self.err("the end, or a unit word")),
+            }
+        }
+        if self.pos == start {
+            return Ok(None);
+        }
+        let span = self.tokens[start].span.start..self.tokens[self.pos - 1].span.end;
+        Ok(Some(self.text[span].to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(s: &str) -> Estimate {
+        s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn seed_report_wordings() {
+        let e = read("approximately 14,000");
+        assert_eq!(e.plausible().to_string(), "[12,000, 16,000]");
+        assert_eq!(e.central(), Some(14_000.0));
+        let e = read("more than 76,000");
+        assert_eq!(e.hard().to_string(), "(76,000, +∞)");
+        assert_eq!(e.plausible().to_string(), "(76,000, 77,000]");
+        let e = read("between 60,000 to 100,000");
+        assert_eq!(e.plausible().to_string(), "[60,000, 100,000]");
+        assert_eq!(read("an additional 3,000").plausible().to_string(), "[2,500, 3,500]");
+        assert_eq!(read("closer to 1,200").plausible().to_string(), "[1,000, 1,400]");
+        assert_eq!(read("7,700 units").reading().unwrap().unit_word(), Some("units"));
+        assert_eq!(read("over 7,000").plausible().to_string(), "(7,000, 8,000]");
+    }
+
+    #[test]
+    fn numbers_as_written() {
+        for (s, x) in [
+            ("14 000", 14_000.0), ("14_000", 14_000.0), ("1.2k", 1_200.0), ("1.5 million", 1.5e6),
+            ("3m", 3e6), ("2 bn", 2e9), ("27,00,000", 2.7e6), ("2 lakh", 2e5), ("3 crore", 3e7),
+            ("twelve hundred", 1_200.0), ("a dozen", 12.0), ("a thousand", 1_000.0), ("twenty", 20.0),
+        ] {
+            assert_eq!(read(s).reading().unwrap().numbers()[0], x, "{s}");
+        }
+        assert_eq!(read("2.5 million").reading().unwrap().granularity(), Some(100_000.0));
+    }
+
+    #[test]
+    fn errors_point_at_the_span() {
+        let span = |s: &str| match s.parse::<Estimate>() {
+            Err(Error::Wording { span, .. }) => span,
+            other => panic!("{s}: {other:?}"),
+        };
+        assert_eq!(span("about about 4,000"), 6..11);
+        assert_eq!(span("between 5 and"), 13..13);
+        assert_eq!(span("more than"), 9..9);
+        assert_eq!(span("12,34,5"), 0..7);
+        assert_eq!(span("1e999"), 1..5);
+        assert_eq!(span(""), 0..0);
+    }
+}
