@@ -66,7 +66,11 @@ impl FromStr for PartialDate {
             return Err(bad("expected YYYY, YYYY-MM or YYYY-MM-DD"));
         }
         let year: i16 = parts[0].parse().map_err(|_| bad("bad year"))?;
-        let mut date = PartialDate { year, month: None, day: None };
+        let mut date = PartialDate {
+            year,
+            month: None,
+            day: None,
+        };
         if let Some(m) = parts.get(1) {
             if !digits(m, 2) {
                 return Err(bad("month must be two digits"));
@@ -250,14 +254,24 @@ impl Claim {
         let quantity = non_empty("quantity", quantity.into()).map_err(|e| e.at(at()))?;
         let sources: Vec<String> = sources.into_iter().map(Into::into).collect();
         if sources.is_empty() {
-            return Err(Error::Empty { at: at(), field: "sources" });
+            return Err(Error::Empty {
+                at: at(),
+                field: "sources",
+            });
         }
         for (i, s) in sources.iter().enumerate() {
             if s.trim().is_empty() {
-                return Err(Error::Empty { at: at(), field: "sources" });
+                return Err(Error::Empty {
+                    at: at(),
+                    field: "sources",
+                });
             }
             if sources[..i].contains(s) {
-                return Err(Error::DuplicateId { at: at(), what: "source in claim", id: s.clone() });
+                return Err(Error::DuplicateId {
+                    at: at(),
+                    what: "source in claim",
+                    id: s.clone(),
+                });
             }
         }
         Ok(Claim {

@@ -58,7 +58,8 @@ impl ClaimSet {
                 id: source.id().into(),
             });
         }
-        self.source_index.insert(source.id().to_string(), self.sources.len());
+        self.source_index
+            .insert(source.id().to_string(), self.sources.len());
         self.sources.push(source);
         Ok(())
     }
@@ -76,9 +77,19 @@ impl ClaimSet {
             let at = Location::Quantity(quantity.id().into());
             let id = quantity.id().to_string();
             return Err(if old.unit() != quantity.unit() {
-                Error::UnitClash { at, quantity: id, declared: old.unit().into(), found: quantity.unit().into() }
+                Error::UnitClash {
+                    at,
+                    quantity: id,
+                    declared: old.unit().into(),
+                    found: quantity.unit().into(),
+                }
             } else if old.kind() != quantity.kind() {
-                Error::KindClash { at, quantity: id, declared: old.kind().as_str().into(), found: quantity.kind().as_str().into() }
+                Error::KindClash {
+                    at,
+                    quantity: id,
+                    declared: old.kind().as_str().into(),
+                    found: quantity.kind().as_str().into(),
+                }
             } else if old.temporal() != quantity.temporal() {
                 Error::KindClash {
                     at,
@@ -87,10 +98,15 @@ impl ClaimSet {
                     found: quantity.temporal().as_str().into(),
                 }
             } else {
-                Error::DuplicateId { at, what: "quantity", id }
+                Error::DuplicateId {
+                    at,
+                    what: "quantity",
+                    id,
+                }
             });
         }
-        self.quantity_index.insert(quantity.id().to_string(), self.quantities.len());
+        self.quantity_index
+            .insert(quantity.id().to_string(), self.quantities.len());
         self.quantities.push(quantity);
         Ok(())
     }
@@ -114,25 +130,36 @@ impl ClaimSet {
         let at = || Location::Claim(claim.id.clone());
         let mut errors = Vec::new();
         if self.claim_index.contains_key(&claim.id) {
-            errors.push(Error::DuplicateId { at: at(), what: "claim", id: claim.id.clone() });
+            errors.push(Error::DuplicateId {
+                at: at(),
+                what: "claim",
+                id: claim.id.clone(),
+            });
         }
         for s in &claim.sources {
             if !self.source_index.contains_key(s) {
-                errors.push(Error::UnknownSource { at: at(), source_id: s.clone() });
+                errors.push(Error::UnknownSource {
+                    at: at(),
+                    source_id: s.clone(),
+                });
             }
         }
         match self.quantity(&claim.quantity) {
-            None => errors.push(Error::UnknownQuantity { at: at(), quantity: claim.quantity.clone() }),
+            None => errors.push(Error::UnknownQuantity {
+                at: at(),
+                quantity: claim.quantity.clone(),
+            }),
             Some(q) => {
-                if let Some(unit) = &claim.unit {
-                    if !q.unit().is_empty() && !unit.trim().eq_ignore_ascii_case(q.unit().trim()) {
-                        errors.push(Error::UnitClash {
-                            at: at(),
-                            quantity: q.id().into(),
-                            declared: q.unit().into(),
-                            found: unit.clone(),
-                        });
-                    }
+                if let Some(unit) = &claim.unit
+                    && !q.unit().is_empty()
+                    && !unit.trim().eq_ignore_ascii_case(q.unit().trim())
+                {
+                    errors.push(Error::UnitClash {
+                        at: at(),
+                        quantity: q.id().into(),
+                        declared: q.unit().into(),
+                        found: unit.clone(),
+                    });
                 }
                 if q.is_count() {
                     match claim.estimate.clone().into_count() {
@@ -142,7 +169,11 @@ impl ClaimSet {
                 }
             }
         }
-        if errors.is_empty() { Ok(claim) } else { Err(Error::from_many(errors)) }
+        if errors.is_empty() {
+            Ok(claim)
+        } else {
+            Err(Error::from_many(errors))
+        }
     }
 
     /// The sources, in the order added.
@@ -200,13 +231,19 @@ impl ClaimSet {
         if let Some(s) = claim.stance {
             return s;
         }
-        let subject = self.quantity(&claim.quantity).and_then(Quantity::subject_side);
+        let subject = self
+            .quantity(&claim.quantity)
+            .and_then(Quantity::subject_side);
         let mut stances = claim
             .sources
             .iter()
             .map(|s| Stance::of(self.source(s).and_then(Source::side), subject));
         let first = stances.next().unwrap_or(Stance::Unknown);
-        if stances.all(|s| s == first) { first } else { Stance::Mixed }
+        if stances.all(|s| s == first) {
+            first
+        } else {
+            Stance::Mixed
+        }
     }
 
     /// The claim's weight: the largest weight among its sources (a joint claim counts once).
@@ -230,7 +267,10 @@ impl ClaimSet {
                 self.sources[i] = source;
                 Ok(())
             }
-            None => Err(Error::UnknownSource { at: Location::Unknown, source_id: source.id().into() }),
+            None => Err(Error::UnknownSource {
+                at: Location::Unknown,
+                source_id: source.id().into(),
+            }),
         }
     }
 }

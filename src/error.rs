@@ -61,10 +61,18 @@ impl fmt::Display for Location {
             Location::Claim(id) => write!(f, "claim `{id}`"),
             Location::Source(id) => write!(f, "source `{id}`"),
             Location::Quantity(id) => write!(f, "quantity `{id}`"),
-            Location::Record { section, index, id: Some(id) } => {
+            Location::Record {
+                section,
+                index,
+                id: Some(id),
+            } => {
                 write!(f, "{section}[{index}] (`{id}`)")
             }
-            Location::Record { section, index, id: None } => write!(f, "{section}[{index}]"),
+            Location::Record {
+                section,
+                index,
+                id: None,
+            } => write!(f, "{section}[{index}]"),
             Location::Line { line, id: Some(id) } => write!(f, "line {line} (claim `{id}`)"),
             Location::Line { line, id: None } => write!(f, "line {line}"),
             Location::Study(i) => write!(f, "study {i}"),
@@ -269,7 +277,11 @@ pub enum Error {
 }
 
 fn list(errors: &[Error]) -> String {
-    errors.iter().map(|e| format!("  - {e}")).collect::<Vec<_>>().join("\n")
+    errors
+        .iter()
+        .map(|e| format!("  - {e}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl Error {
@@ -330,10 +342,10 @@ impl Error {
                 errors: errors.into_iter().map(|e| e.at(location.clone())).collect(),
             };
         }
-        if let Some(at) = self.location_mut() {
-            if at.is_unknown() {
-                *at = location;
-            }
+        if let Some(at) = self.location_mut()
+            && at.is_unknown()
+        {
+            *at = location;
         }
         self
     }
@@ -373,7 +385,11 @@ impl Error {
     }
 
     pub(crate) fn malformed(field: impl Into<String>, reason: impl Into<String>) -> Error {
-        Error::Malformed { at: Location::Unknown, field: field.into(), reason: reason.into() }
+        Error::Malformed {
+            at: Location::Unknown,
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -383,13 +399,20 @@ mod tests {
 
     #[test]
     fn stays_small_enough_to_return_cheaply() {
-        assert!(std::mem::size_of::<Error>() <= 128, "{}", std::mem::size_of::<Error>());
+        assert!(
+            std::mem::size_of::<Error>() <= 128,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
     }
 
     #[test]
     fn at_names_only_unlocated_errors() {
-        let e = Error::Empty { at: Location::Unknown, field: "sources" }
-            .at(Location::Claim("a".into()));
+        let e = Error::Empty {
+            at: Location::Unknown,
+            field: "sources",
+        }
+        .at(Location::Claim("a".into()));
         assert_eq!(e.to_string(), "claim `a`: field `sources` is empty");
         let e = e.at(Location::Claim("b".into()));
         assert_eq!(e.location(), Some(&Location::Claim("a".into())));

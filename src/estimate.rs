@@ -96,7 +96,11 @@ fn finite(field: &'static str, x: f64) -> Result<NotNan<f64>> {
     if x.is_finite() {
         Ok(NotNan::new(x).expect("finite"))
     } else {
-        Err(Error::NotFinite { at: Location::Unknown, field, value: x })
+        Err(Error::NotFinite {
+            at: Location::Unknown,
+            field,
+            value: x,
+        })
     }
 }
 
@@ -110,9 +114,19 @@ impl Estimate {
     /// [`Error::NotFinite`] for a NaN or infinite central.
     pub fn new(hard: Interval, plausible: Interval, central: Option<f64>) -> Result<Estimate> {
         if !hard.contains(&plausible) {
-            return Err(Error::NotNested { at: Location::Unknown, plausible, hard });
+            return Err(Error::NotNested {
+                at: Location::Unknown,
+                plausible,
+                hard,
+            });
         }
-        let mut e = Estimate { hard, plausible, central: None, level: None, reading: None };
+        let mut e = Estimate {
+            hard,
+            plausible,
+            central: None,
+            level: None,
+            reading: None,
+        };
         if let Some(c) = central {
             e = e.with_central(c)?;
         }
@@ -145,7 +159,11 @@ impl Estimate {
     /// # Errors
     ///
     /// [`Error::NotFinite`], [`Error::Inverted`] or [`Error::CentralOutside`].
-    pub fn from_bounds(low: Option<f64>, high: Option<f64>, central: Option<f64>) -> Result<Estimate> {
+    pub fn from_bounds(
+        low: Option<f64>,
+        high: Option<f64>,
+        central: Option<f64>,
+    ) -> Result<Estimate> {
         let low = match low {
             Some(x) => Bound::Closed(finite("low", x)?),
             None => Bound::Unbounded,
@@ -155,7 +173,12 @@ impl Estimate {
             None => Bound::Unbounded,
         };
         let i = Interval::new(low, high).map_err(|e| match e {
-            Error::Inverted { at, low, high, .. } => Error::Inverted { at, field: "value", low, high },
+            Error::Inverted { at, low, high, .. } => Error::Inverted {
+                at,
+                field: "value",
+                low,
+                high,
+            },
             e => e,
         })?;
         Estimate::new(i, i, central)
@@ -186,7 +209,10 @@ impl Estimate {
     /// [`Error::Level`] unless `0 < level < 1`.
     pub fn with_level(mut self, level: f64) -> Result<Estimate> {
         if !(level > 0.0 && level < 1.0) {
-            return Err(Error::Level { at: Location::Unknown, level });
+            return Err(Error::Level {
+                at: Location::Unknown,
+                level,
+            });
         }
         self.level = Some(level);
         Ok(self)
@@ -252,13 +278,26 @@ impl Estimate {
     pub fn scale(&self, k: f64) -> Result<Estimate> {
         let hard = self.hard.scale(k)?;
         let plausible = self.plausible.scale(k)?;
-        let central = self.central.map(|c| finite("central", c.into_inner() * k)).transpose()?;
-        Ok(Estimate { hard, plausible, central, level: self.level, reading: None })
+        let central = self
+            .central
+            .map(|c| finite("central", c.into_inner() * k))
+            .transpose()?;
+        Ok(Estimate {
+            hard,
+            plausible,
+            central,
+            level: self.level,
+            reading: None,
+        })
     }
 
     /// Checks the figures of a count (none negative) and clips both intervals to `[0, +∞)`.
     pub(crate) fn into_count(mut self) -> Result<Estimate> {
-        let negative = |field, value| Error::Negative { at: Location::Unknown, field, value };
+        let negative = |field, value| Error::Negative {
+            at: Location::Unknown,
+            field,
+            value,
+        };
         if let Some(r) = &self.reading {
             if let Some(&n) = r.numbers.iter().find(|n| **n < 0.0) {
                 return Err(negative("value", n));

@@ -1,11 +1,13 @@
 //! Number formatting shared by `Display` impls and the renderers.
 
-/// Formats a number for people: thousands separators, at most six significant digits
-/// after the point, `+∞`/`−∞` for infinities.
+/// Formats a number for people: thousands separators, six significant digits (the whole
+/// part is never cut: 1,234,567.5 shows as 1,234,568), `+∞`/`−∞` for infinities. For
+/// display only: reports keep the exact values.
 ///
 /// ```
 /// assert_eq!(crosscheck::format_number(14000.0), "14,000");
-/// assert_eq!(crosscheck::format_number(-1234567.5), "-1,234,567.5");
+/// assert_eq!(crosscheck::format_number(-1234.5678), "-1,234.57");
+/// assert_eq!(crosscheck::format_number(-1234567.5), "-1,234,568");
 /// assert_eq!(crosscheck::format_number(3.333333333), "3.33333");
 /// assert_eq!(crosscheck::format_number(f64::INFINITY), "+∞");
 /// ```
@@ -15,7 +17,11 @@ pub fn format_number(x: f64) -> String {
         return "NaN".into();
     }
     if x.is_infinite() {
-        return if x > 0.0 { "+∞".into() } else { "−∞".into() };
+        return if x > 0.0 {
+            "+∞".into()
+        } else {
+            "−∞".into()
+        };
     }
     if x == 0.0 {
         return "0".into();
@@ -31,7 +37,11 @@ pub fn format_number(x: f64) -> String {
         let digits_before = (abs.log10().floor() as i32 + 1).max(1);
         let decimals = (6 - digits_before).clamp(0, 10) as usize;
         let s = format!("{abs:.decimals$}");
-        if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
     };
     let (int, frac) = match text.split_once('.') {
         Some((i, f)) => (i, Some(f)),

@@ -140,7 +140,11 @@ fn finite(field: &'static str, x: f64) -> Result<NotNan<f64>> {
     if x.is_finite() {
         Ok(NotNan::new(x).expect("finite"))
     } else {
-        Err(Error::NotFinite { at: Location::Unknown, field, value: x })
+        Err(Error::NotFinite {
+            at: Location::Unknown,
+            field,
+            value: x,
+        })
     }
 }
 
@@ -190,7 +194,10 @@ impl Interval {
     /// [`Error::NotFinite`] for NaN or infinite values, [`Error::Inverted`] when
     /// `low > high`.
     pub fn closed(low: f64, high: f64) -> Result<Interval> {
-        Interval::new(Bound::Closed(finite("low", low)?), Bound::Closed(finite("high", high)?))
+        Interval::new(
+            Bound::Closed(finite("low", low)?),
+            Bound::Closed(finite("high", high)?),
+        )
     }
 
     /// The degenerate interval `[x, x]`.
@@ -241,13 +248,19 @@ impl Interval {
     /// The whole real line `(−∞, +∞)`.
     #[must_use]
     pub fn entire() -> Interval {
-        Interval { low: Cut::NegInf, high: Cut::PosInf }
+        Interval {
+            low: Cut::NegInf,
+            high: Cut::PosInf,
+        }
     }
 
     /// `[0, +∞)`: the domain of a count.
     #[must_use]
     pub fn non_negative() -> Interval {
-        Interval { low: Cut::Below(NotNan::default()), high: Cut::PosInf }
+        Interval {
+            low: Cut::Below(NotNan::default()),
+            high: Cut::PosInf,
+        }
     }
 
     /// The lower bound.
@@ -315,7 +328,8 @@ impl Interval {
     /// The midpoint, `None` when unbounded.
     #[must_use]
     pub fn midpoint(&self) -> Option<f64> {
-        self.is_bounded().then(|| self.inf() + (self.sup() - self.inf()) / 2.0)
+        self.is_bounded()
+            .then(|| self.inf() + (self.sup() - self.inf()) / 2.0)
     }
 
     /// Whether `x` belongs to the interval.
@@ -348,7 +362,10 @@ impl Interval {
     /// The smallest interval containing both.
     #[must_use]
     pub fn hull(&self, other: &Interval) -> Interval {
-        Interval { low: self.low.min(other.low), high: self.high.max(other.high) }
+        Interval {
+            low: self.low.min(other.low),
+            high: self.high.max(other.high),
+        }
     }
 
     /// For disjoint intervals, the distance between their facing bounds (0 when they only
@@ -358,7 +375,11 @@ impl Interval {
         if self.overlaps(other) {
             return None;
         }
-        let (left, right) = if self.high <= other.low { (self, other) } else { (other, self) };
+        let (left, right) = if self.high <= other.low {
+            (self, other)
+        } else {
+            (other, self)
+        };
         Some(right.inf() - left.sup())
     }
 
@@ -375,7 +396,11 @@ impl Interval {
             return Some(0.0);
         };
         let total = hull.width();
-        if total == 0.0 { Some(1.0) } else { Some(common.width() / total) }
+        if total == 0.0 {
+            Some(1.0)
+        } else {
+            Some(common.width() / total)
+        }
     }
 
     /// Every value multiplied by `k > 0`.
@@ -394,7 +419,10 @@ impl Interval {
         for v in [self.low.value(), self.high.value()].into_iter().flatten() {
             finite("interval", v * k)?;
         }
-        Ok(Interval { low: self.low.map(|v| v * k), high: self.high.map(|v| v * k) })
+        Ok(Interval {
+            low: self.low.map(|v| v * k),
+            high: self.high.map(|v| v * k),
+        })
     }
 
     /// The Minkowski sum `{a + b : a ∈ self, b ∈ other}`: the range of a total of two
@@ -432,9 +460,22 @@ impl Interval {
 
 impl fmt::Display for Interval {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let open = if matches!(self.low, Cut::Below(_)) { '[' } else { '(' };
-        let close = if matches!(self.high, Cut::Above(_)) { ']' } else { ')' };
-        write!(f, "{open}{}, {}{close}", format_number(self.inf()), format_number(self.sup()))
+        let open = if matches!(self.low, Cut::Below(_)) {
+            '['
+        } else {
+            '('
+        };
+        let close = if matches!(self.high, Cut::Above(_)) {
+            ']'
+        } else {
+            ')'
+        };
+        write!(
+            f,
+            "{open}{}, {}{close}",
+            format_number(self.inf()),
+            format_number(self.sup())
+        )
     }
 }
 
@@ -489,7 +530,10 @@ impl Interval {
                 Some(x) => Bound::Closed(finite(field, x)?),
             })
         };
-        Interval::new(bound(low, low_open, "low")?, bound(high, high_open, "high")?)
+        Interval::new(
+            bound(low, low_open, "low")?,
+            bound(high, high_open, "high")?,
+        )
     }
 }
 
@@ -503,7 +547,11 @@ mod tests {
 
     #[test]
     fn open_and_closed_ends_meet_only_when_both_closed() {
-        let a = Interval::new(Bound::Closed(NotNan::new(0.0).unwrap()), Bound::Open(NotNan::new(2.0).unwrap())).unwrap();
+        let a = Interval::new(
+            Bound::Closed(NotNan::new(0.0).unwrap()),
+            Bound::Open(NotNan::new(2.0).unwrap()),
+        )
+        .unwrap();
         assert!(!a.overlaps(&i(2.0, 3.0)));
         assert_eq!(a.gap(&i(2.0, 3.0)), Some(0.0));
         assert!(i(0.0, 2.0).overlaps(&i(2.0, 3.0)));
@@ -513,9 +561,18 @@ mod tests {
 
     #[test]
     fn empty_and_non_finite_intervals_are_refused() {
-        assert!(matches!(Interval::closed(2.0, 1.0), Err(Error::Inverted { .. })));
-        assert!(matches!(Interval::closed(f64::NAN, 1.0), Err(Error::NotFinite { field: "low", .. })));
-        assert!(matches!(Interval::closed(0.0, f64::INFINITY), Err(Error::NotFinite { .. })));
+        assert!(matches!(
+            Interval::closed(2.0, 1.0),
+            Err(Error::Inverted { .. })
+        ));
+        assert!(matches!(
+            Interval::closed(f64::NAN, 1.0),
+            Err(Error::NotFinite { field: "low", .. })
+        ));
+        assert!(matches!(
+            Interval::closed(0.0, f64::INFINITY),
+            Err(Error::NotFinite { .. })
+        ));
         let five = NotNan::new(5.0).unwrap();
         assert!(Interval::new(Bound::Open(five), Bound::Closed(five)).is_err());
         assert!(Interval::new(Bound::Closed(five), Bound::Closed(five)).is_ok());
@@ -524,7 +581,10 @@ mod tests {
     #[test]
     fn display_reads_like_prose() {
         assert_eq!(i(13_500.0, 14_500.0).to_string(), "[13,500, 14,500]");
-        assert_eq!(Interval::greater_than(76_000.0).unwrap().to_string(), "(76,000, +∞)");
+        assert_eq!(
+            Interval::greater_than(76_000.0).unwrap().to_string(),
+            "(76,000, +∞)"
+        );
         assert_eq!(Interval::less_than(5.0).unwrap().to_string(), "(−∞, 5)");
     }
 
@@ -535,7 +595,10 @@ mod tests {
         assert_eq!(Interval::at_least(1.0).unwrap().midpoint(), None);
         assert_eq!(i(0.0, 4.0).overlap_share(&i(2.0, 6.0)), Some(2.0 / 6.0));
         assert_eq!(i(3.0, 3.0).overlap_share(&i(3.0, 3.0)), Some(1.0));
-        assert_eq!(i(0.0, 1.0).overlap_share(&Interval::at_least(0.5).unwrap()), None);
+        assert_eq!(
+            i(0.0, 1.0).overlap_share(&Interval::at_least(0.5).unwrap()),
+            None
+        );
         assert!(i(0.0, 10.0).contains(&i(2.0, 3.0)));
         assert!(!i(2.0, 3.0).contains(&i(0.0, 10.0)));
         assert_eq!(i(1.0, 2.0).add(&i(10.0, 20.0)).unwrap(), i(11.0, 22.0));
@@ -546,7 +609,10 @@ mod tests {
     fn json_shape_round_trips() {
         let x = Interval::greater_than(76_000.0).unwrap();
         let s = serde_json::to_string(&x).unwrap();
-        assert_eq!(s, r#"{"low":76000.0,"low_open":true,"high":null,"high_open":true}"#);
+        assert_eq!(
+            s,
+            r#"{"low":76000.0,"low_open":true,"high":null,"high_open":true}"#
+        );
         assert_eq!(serde_json::from_str::<Interval>(&s).unwrap(), x);
         assert!(serde_json::from_str::<Interval>(r#"{"low":3,"high":1}"#).is_err());
     }

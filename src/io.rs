@@ -119,12 +119,22 @@ impl Loader {
     /// [`json_str`](Loader::json_str) / [`csv_str`](Loader::csv_str).
     pub fn path(&self, path: impl AsRef<Path>) -> Result<Loaded> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::Io { path: path.display().to_string(), source })?;
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("json") => self.json_str(&text),
             Some("csv") => self.csv_str(&text),
-            _ => Err(Error::malformed("path", format!("`{}`: expected a .json or .csv file", path.display()))),
+            _ => Err(Error::malformed(
+                "path",
+                format!("`{}`: expected a .json or .csv file", path.display()),
+            )),
         }
     }
 
@@ -135,9 +145,13 @@ impl Loader {
     /// [`Error::Malformed`] when the document is not JSON of the right shape; otherwise
     /// (strict mode) [`Error::Invalid`] listing every bad record.
     pub fn json_str(&self, text: &str) -> Result<Loaded> {
-        let doc: Value = serde_json::from_str(text).map_err(|e| Error::malformed("document", e.to_string()))?;
+        let doc: Value =
+            serde_json::from_str(text).map_err(|e| Error::malformed("document", e.to_string()))?;
         let Value::Object(mut doc) = doc else {
-            return Err(Error::malformed("document", "expected an object with sources, quantities and claims"));
+            return Err(Error::malformed(
+                "document",
+                "expected an object with sources, quantities and claims",
+            ));
         };
         let mut sections = BTreeMap::new();
         for name in ["sources", "quantities", "claims"] {
@@ -148,23 +162,41 @@ impl Loader {
             };
         }
         if let Some(k) = doc.keys().next() {
-            return Err(Error::malformed(k.clone(), "unknown field; expected sources, quantities, claims"));
+            return Err(Error::malformed(
+                k.clone(),
+                "unknown field; expected sources, quantities, claims",
+            ));
         }
         let mut set = self.base.clone().unwrap_or_default();
         let mut rejected = Vec::new();
-        for (index, v) in sections.remove("sources").unwrap_or_default().into_iter().enumerate() {
+        for (index, v) in sections
+            .remove("sources")
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
             let at = record_at("sources", index, &v);
             if let Err(e) = source_from_json(v).and_then(|s| set.add_source(s)) {
                 rejected.push(e.at(at));
             }
         }
-        for (index, v) in sections.remove("quantities").unwrap_or_default().into_iter().enumerate() {
+        for (index, v) in sections
+            .remove("quantities")
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
             let at = record_at("quantities", index, &v);
             if let Err(e) = quantity_from_json(v).and_then(|q| set.add_quantity(q)) {
                 rejected.push(e.at(at));
             }
         }
-        for (index, v) in sections.remove("claims").unwrap_or_default().into_iter().enumerate() {
+        for (index, v) in sections
+            .remove("claims")
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
             let at = record_at("claims", index, &v);
             let result = claim_from_json(v, &set, self.profile).and_then(|c| set.add_claim(c));
             if let Err(e) = result {
@@ -183,7 +215,10 @@ impl Loader {
         let mut text = String::new();
         reader
             .read_to_string(&mut text)
-            .map_err(|source| Error::Io { path: "<reader>".into(), source })?;
+            .map_err(|source| Error::Io {
+                path: "<reader>".into(),
+                source,
+            })?;
         self.json_str(&text)
     }
 
@@ -232,7 +267,10 @@ impl Loader {
                         field: "row".into(),
                         reason: e.to_string(),
                     });
-                    if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }) {
+                    if !matches!(
+                        e.kind(),
+                        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                    ) {
                         break;
                     }
                 }
@@ -247,10 +285,15 @@ fn record_at(section: &'static str, index: usize, v: &Value) -> Location {
     Location::Record { section, index, id }
 }
 
-fn take<T: for<'de> Deserialize<'de>>(obj: &mut Map<String, Value>, field: &'static str) -> Result<Option<T>> {
+fn take<T: for<'de> Deserialize<'de>>(
+    obj: &mut Map<String, Value>,
+    field: &'static str,
+) -> Result<Option<T>> {
     match obj.remove(field) {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => serde_json::from_value(v).map(Some).map_err(|e| Error::malformed(field, e.to_string())),
+        Some(v) => serde_json::from_value(v)
+            .map(Some)
+            .map_err(|e| Error::malformed(field, e.to_string())),
     }
 }
 
@@ -263,7 +306,10 @@ fn object(v: Value, what: &str) -> Result<Map<String, Value>> {
 
 fn no_more(obj: &Map<String, Value>, expected: &str) -> Result<()> {
     match obj.keys().next() {
-        Some(k) => Err(Error::malformed(k.clone(), format!("unknown field; expected {expected}"))),
+        Some(k) => Err(Error::malformed(
+            k.clone(),
+            format!("unknown field; expected {expected}"),
+        )),
         None => Ok(()),
     }
 }
@@ -275,7 +321,14 @@ fn parsed<T: std::str::FromStr<Err = Error>>(s: Option<String>) -> Result<Option
 fn date(field: &'static str, s: Option<String>) -> Result<Option<PartialDate>> {
     s.map(|s| {
         s.parse::<PartialDate>().map_err(|e| match e {
-            Error::BadDate { at, value, reason, .. } => Error::BadDate { at, field, value, reason },
+            Error::BadDate {
+                at, value, reason, ..
+            } => Error::BadDate {
+                at,
+                field,
+                value,
+                reason,
+            },
             e => e,
         })
     })
@@ -284,7 +337,10 @@ fn date(field: &'static str, s: Option<String>) -> Result<Option<PartialDate>> {
 
 fn source_from_json(v: Value) -> Result<Source> {
     let mut o = object(v, "source")?;
-    let id: String = take(&mut o, "id")?.ok_or(Error::Empty { at: Location::Unknown, field: "id" })?;
+    let id: String = take(&mut o, "id")?.ok_or(Error::Empty {
+        at: Location::Unknown,
+        field: "id",
+    })?;
     let name: Option<String> = take(&mut o, "name")?;
     let side: Option<String> = take(&mut o, "side")?;
     let kind: Option<SourceKind> = parsed(take(&mut o, "kind")?)?;
@@ -302,7 +358,10 @@ fn source_from_json(v: Value) -> Result<Source> {
 
 fn quantity_from_json(v: Value) -> Result<Quantity> {
     let mut o = object(v, "quantity")?;
-    let id: String = take(&mut o, "id")?.ok_or(Error::Empty { at: Location::Unknown, field: "id" })?;
+    let id: String = take(&mut o, "id")?.ok_or(Error::Empty {
+        at: Location::Unknown,
+        field: "id",
+    })?;
     let description: Option<String> = take(&mut o, "description")?;
     let unit: Option<String> = take(&mut o, "unit")?;
     let kind: Option<QuantityKind> = parsed(take(&mut o, "kind")?)?;
@@ -320,7 +379,9 @@ fn quantity_from_json(v: Value) -> Result<Quantity> {
 }
 
 fn reader_for(set: &ClaimSet, quantity: &str, profile: Profile) -> Reader {
-    let domain = set.quantity(quantity).map_or(QuantityKind::Real, Quantity::kind);
+    let domain = set
+        .quantity(quantity)
+        .map_or(QuantityKind::Real, Quantity::kind);
     Reader::new().with_profile(profile).with_domain(domain)
 }
 
@@ -344,7 +405,9 @@ fn value_from_json(v: Value, reader: Reader) -> Result<Estimate> {
                 };
                 let profile: Option<Profile> = parsed(take(&mut o, "profile")?)?;
                 no_more(&o, "wording, profile, level")?;
-                reader.with_profile(profile.unwrap_or(reader.profile())).read(&w)?
+                reader
+                    .with_profile(profile.unwrap_or(reader.profile()))
+                    .read(&w)?
             } else if o.contains_key("hard") || o.contains_key("plausible") {
                 let hard: Interval = take(&mut o, "hard")?.unwrap_or_else(Interval::entire);
                 let plausible: Option<Interval> = take(&mut o, "plausible")?;
@@ -355,7 +418,10 @@ fn value_from_json(v: Value, reader: Reader) -> Result<Estimate> {
                 let low = number(o.remove("low"), "low")?;
                 let high = number(o.remove("high"), "high")?;
                 let central = number(o.remove("central"), "central")?;
-                no_more(&o, "low, high, central, level (or wording, or hard/plausible)")?;
+                no_more(
+                    &o,
+                    "low, high, central, level (or wording, or hard/plausible)",
+                )?;
                 Estimate::from_bounds(low, high, central)?
             };
             match level {
@@ -363,7 +429,10 @@ fn value_from_json(v: Value, reader: Reader) -> Result<Estimate> {
                 None => Ok(e),
             }
         }
-        _ => Err(Error::malformed("value", "expected wording, a number or an object")),
+        _ => Err(Error::malformed(
+            "value",
+            "expected wording, a number or an object",
+        )),
     }
 }
 
@@ -376,18 +445,30 @@ enum OneOrMany {
 
 fn claim_from_json(v: Value, set: &ClaimSet, default_profile: Profile) -> Result<Claim> {
     let mut o = object(v, "claim")?;
-    let id: String = take(&mut o, "id")?.ok_or(Error::Empty { at: Location::Unknown, field: "id" })?;
+    let id: String = take(&mut o, "id")?.ok_or(Error::Empty {
+        at: Location::Unknown,
+        field: "id",
+    })?;
     let at = Location::Claim(id.clone());
     let mut build = || -> Result<Claim> {
-        let quantity: String = take(&mut o, "quantity")?.ok_or(Error::Empty { at: Location::Unknown, field: "quantity" })?;
+        let quantity: String = take(&mut o, "quantity")?.ok_or(Error::Empty {
+            at: Location::Unknown,
+            field: "quantity",
+        })?;
         let sources = match take::<OneOrMany>(&mut o, "sources")? {
             None => Vec::new(),
             Some(OneOrMany::One(s)) => vec![s],
             Some(OneOrMany::Many(v)) => v,
         };
         let profile: Option<Profile> = parsed(take(&mut o, "profile")?)?;
-        let value = o.remove("value").ok_or(Error::Empty { at: Location::Unknown, field: "value" })?;
-        let estimate = value_from_json(value, reader_for(set, &quantity, profile.unwrap_or(default_profile)))?;
+        let value = o.remove("value").ok_or(Error::Empty {
+            at: Location::Unknown,
+            field: "value",
+        })?;
+        let estimate = value_from_json(
+            value,
+            reader_for(set, &quantity, profile.unwrap_or(default_profile)),
+        )?;
         let mut c = Claim::new(id.clone(), quantity, sources, estimate)?;
         c.reported_by = take(&mut o, "reported_by")?;
         c.as_of = date("as_of", take(&mut o, "as_of")?)?;
@@ -396,7 +477,10 @@ fn claim_from_json(v: Value, set: &ClaimSet, default_profile: Profile) -> Result
         c.note = take(&mut o, "note")?;
         c.stance = parsed::<Stance>(take(&mut o, "stance")?)?;
         c.unit = take(&mut o, "unit")?;
-        no_more(&o, "id, quantity, sources, value, reported_by, as_of, published, citation, note, stance, unit, profile")?;
+        no_more(
+            &o,
+            "id, quantity, sources, value, reported_by, as_of, published, citation, note, stance, unit, profile",
+        )?;
         Ok(c)
     };
     build().map_err(|e| e.at(at))
@@ -508,8 +592,24 @@ struct Columns {
 }
 
 const CSV_COLUMNS: [&str; 18] = [
-    "id", "quantity", "sources", "value", "low", "high", "central", "level", "as_of", "published",
-    "url", "title", "quote", "note", "reported_by", "stance", "unit", "profile",
+    "id",
+    "quantity",
+    "sources",
+    "value",
+    "low",
+    "high",
+    "central",
+    "level",
+    "as_of",
+    "published",
+    "url",
+    "title",
+    "quote",
+    "note",
+    "reported_by",
+    "stance",
+    "unit",
+    "profile",
 ];
 
 impl Columns {
@@ -541,18 +641,29 @@ impl Columns {
                 });
             }
         }
-        if !index.contains_key("value") && !index.contains_key("low") && !index.contains_key("high") && !index.contains_key("central") {
+        if !index.contains_key("value")
+            && !index.contains_key("low")
+            && !index.contains_key("high")
+            && !index.contains_key("central")
+        {
             return Err(Error::Malformed {
                 at: Location::Line { line: 1, id: None },
                 field: "value".into(),
                 reason: "need a `value` column or `low`/`high`/`central` columns".into(),
             });
         }
-        Ok(Columns { index, width: header.len() })
+        Ok(Columns {
+            index,
+            width: header.len(),
+        })
     }
 
     fn get<'r>(&self, r: &'r csv::StringRecord, name: &str) -> Option<&'r str> {
-        self.index.get(name).and_then(|&i| r.get(i)).map(str::trim).filter(|s| !s.is_empty())
+        self.index
+            .get(name)
+            .and_then(|&i| r.get(i))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
     }
 }
 
@@ -560,7 +671,10 @@ impl Columns {
 pub(crate) fn csv_number(cell: Option<&str>, field: &'static str) -> Result<Option<f64>> {
     let Some(s) = cell else { return Ok(None) };
     let lower = s.to_ascii_lowercase();
-    if matches!(lower.as_str(), "inf" | "+inf" | "-inf" | "infinity" | "+infinity" | "-infinity") {
+    if matches!(
+        lower.as_str(),
+        "inf" | "+inf" | "-inf" | "infinity" | "+infinity" | "-infinity"
+    ) {
         return Ok(None);
     }
     let plain: String;
@@ -572,9 +686,17 @@ pub(crate) fn csv_number(cell: Option<&str>, field: &'static str) -> Result<Opti
             && groups[1..].iter().all(|g| g.len() == 3)
             && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
         if !ok {
-            return Err(Error::malformed(field, format!("`{s}` is not a number (bad digit grouping)")));
+            return Err(Error::malformed(
+                field,
+                format!("`{s}` is not a number (bad digit grouping)"),
+            ));
         }
-        plain = format!("{}{}{}", int.replace(',', ""), if frac.is_some() { "." } else { "" }, frac.unwrap_or(""));
+        plain = format!(
+            "{}{}{}",
+            int.replace(',', ""),
+            if frac.is_some() { "." } else { "" },
+            frac.unwrap_or("")
+        );
         &plain
     } else {
         s
@@ -592,34 +714,55 @@ fn csv_row(
     set: &mut ClaimSet,
     profile: Profile,
 ) -> Result<()> {
-    let id = cols.get(r, "id").map_or_else(|| format!("row-{row}"), str::to_string);
-    let at = Location::Line { line, id: Some(id.clone()) };
-    let build = |set: &mut ClaimSet| -> Result<Claim> {
+    let id = cols
+        .get(r, "id")
+        .map_or_else(|| format!("row-{row}"), str::to_string);
+    let at = Location::Line {
+        line,
+        id: Some(id.clone()),
+    };
+    let build = |set: &ClaimSet| -> Result<Claim> {
         if r.len() != cols.width {
-            return Err(Error::malformed("row", format!("{} fields, but the header has {}", r.len(), cols.width)));
+            return Err(Error::malformed(
+                "row",
+                format!("{} fields, but the header has {}", r.len(), cols.width),
+            ));
         }
-        let quantity = cols.get(r, "quantity").ok_or(Error::Empty { at: Location::Unknown, field: "quantity" })?;
-        let sources: Vec<&str> = cols.get(r, "sources").map_or_else(Vec::new, |s| s.split(';').map(str::trim).collect());
+        let quantity = cols.get(r, "quantity").ok_or(Error::Empty {
+            at: Location::Unknown,
+            field: "quantity",
+        })?;
+        let sources: Vec<&str> = cols
+            .get(r, "sources")
+            .map_or_else(Vec::new, |s| s.split(';').map(str::trim).collect());
         if sources.is_empty() || sources.iter().any(|s| s.is_empty()) {
-            return Err(Error::Empty { at: Location::Unknown, field: "sources" });
+            return Err(Error::Empty {
+                at: Location::Unknown,
+                field: "sources",
+            });
         }
-        let profile: Profile = parsed(cols.get(r, "profile").map(str::to_string))?.unwrap_or(profile);
+        let profile: Profile =
+            parsed(cols.get(r, "profile").map(str::to_string))?.unwrap_or(profile);
         let value = cols.get(r, "value");
-        let (low, high, central) = (cols.get(r, "low"), cols.get(r, "high"), cols.get(r, "central"));
+        let (low, high, central) = (
+            cols.get(r, "low"),
+            cols.get(r, "high"),
+            cols.get(r, "central"),
+        );
         let numeric = low.is_some() || high.is_some() || central.is_some();
-        // Undeclared quantities and sources are created from their ids with defaults.
-        if set.quantity(quantity).is_none() {
-            set.add_quantity(Quantity::new(quantity, "")?)?;
-        }
-        for s in &sources {
-            if set.source(s).is_none() {
-                set.add_source(Source::from_id(*s)?)?;
-            }
-        }
-        let reader = reader_for(set, quantity, profile);
+        // A quantity not declared yet will be created as a count (the default).
+        let reader = match set.quantity(quantity) {
+            Some(_) => reader_for(set, quantity, profile),
+            None => Reader::new()
+                .with_profile(profile)
+                .with_domain(QuantityKind::Count),
+        };
         let mut estimate = match (value, numeric) {
             (Some(_), true) => {
-                return Err(Error::malformed("value", "give either `value` or `low`/`high`/`central`, not both"));
+                return Err(Error::malformed(
+                    "value",
+                    "give either `value` or `low`/`high`/`central`, not both",
+                ));
             }
             (Some(v), false) => reader.read(v)?,
             (None, true) => {
@@ -627,12 +770,23 @@ fn csv_row(
                 let high = csv_number(high, "high")?;
                 let central = csv_number(central, "central")?;
                 let central = match central {
-                    Some(c) if !c.is_finite() => return Err(Error::NotFinite { at: Location::Unknown, field: "central", value: c }),
+                    Some(c) if !c.is_finite() => {
+                        return Err(Error::NotFinite {
+                            at: Location::Unknown,
+                            field: "central",
+                            value: c,
+                        });
+                    }
                     c => c,
                 };
                 Estimate::from_bounds(low, high, central)?
             }
-            (None, false) => return Err(Error::Empty { at: Location::Unknown, field: "value" }),
+            (None, false) => {
+                return Err(Error::Empty {
+                    at: Location::Unknown,
+                    field: "value",
+                });
+            }
         };
         if let Some(l) = csv_number(cols.get(r, "level"), "level")? {
             estimate = estimate.with_level(l)?;
@@ -640,7 +794,11 @@ fn csv_row(
         let mut c = Claim::new(id.clone(), quantity, sources, estimate)?;
         c.as_of = date("as_of", cols.get(r, "as_of").map(str::to_string))?;
         c.published = date("published", cols.get(r, "published").map(str::to_string))?;
-        let (url, title, quote) = (cols.get(r, "url"), cols.get(r, "title"), cols.get(r, "quote"));
+        let (url, title, quote) = (
+            cols.get(r, "url"),
+            cols.get(r, "title"),
+            cols.get(r, "quote"),
+        );
         if url.is_some() || title.is_some() || quote.is_some() {
             c.citation = Some(Citation {
                 url: url.map(str::to_string),
@@ -655,6 +813,25 @@ fn csv_row(
         Ok(c)
     };
     let claim = build(set).map_err(|e| e.at(at.clone()))?;
+    // Undeclared quantities and sources are created from their ids with defaults, but only
+    // for a claim that will be kept: a rejected row leaves nothing behind.
+    if set.claim(claim.id()).is_some() {
+        return Err(Error::DuplicateId {
+            at,
+            what: "claim",
+            id: claim.id().to_string(),
+        });
+    }
+    if set.quantity(claim.quantity()).is_none() {
+        set.add_quantity(Quantity::new(claim.quantity(), "").map_err(|e| e.at(at.clone()))?)
+            .map_err(|e| e.at(at.clone()))?;
+    }
+    for s in claim.sources() {
+        if set.source(s).is_none() {
+            set.add_source(Source::from_id(s.as_str()).map_err(|e| e.at(at.clone()))?)
+                .map_err(|e| e.at(at.clone()))?;
+        }
+    }
     set.add_claim(claim).map_err(|e| relocate(e, &at))
 }
 
@@ -663,7 +840,13 @@ fn relocate(e: Error, at: &Location) -> Error {
     let errors = e
         .into_errors()
         .into_iter()
-        .map(|e| if let Some(Location::Claim(_)) = e.location() { e.relocated(at.clone()) } else { e })
+        .map(|e| {
+            if let Some(Location::Claim(_)) = e.location() {
+                e.relocated(at.clone())
+            } else {
+                e
+            }
+        })
         .collect();
     Error::from_many(errors)
 }

@@ -1,4 +1,67 @@
-//! placeholder
+//! crosscheck reconciles conflicting numeric claims.
+//!
+//! Each figure becomes a **sourced interval claim** (who said it, when, in what words, about
+//! which quantity); the [`Reconciler`] reports, per quantity, the range of all claims, where
+//! sources agree, where and by how much they disagree, which sources cluster together, and
+//! pooled estimates each named by its method, every number traceable to its claims.
+//!
+//! ```
+//! use crosscheck::{Claim, ClaimSet, Quantity, Reconciler, Source, Verdict};
+//!
+//! let mut set = ClaimSet::new();
+//! set.add_source(Source::new("ua-gov", "Volodymyr Zelensky")?.with_side("Ukraine"))?;
+//! set.add_source(Source::new("us-intel", "U.S. intelligence")?)?;
+//! set.add_quantity(Quantity::new("kpa-casualties", "North Korean casualties")?.with_subject_side("North Korea"))?;
+//! set.add_claim(Claim::new("zelensky", "kpa-casualties", ["ua-gov"], "about 4,000".parse()?)?)?;
+//! set.add_claim(Claim::new("us", "kpa-casualties", ["us-intel"], "closer to 1,200".parse()?)?)?;
+//!
+//! let report = Reconciler::new().reconcile(&set);
+//! let q = report.quantity("kpa-casualties").unwrap();
+//! assert_eq!(q.verdict, Verdict::Tension); // plausible ranges [2,000, 6,000] and [1,000, 1,400] do not meet
+//! assert_eq!(format!("{:.2}", q.relation("zelensky", "us").unwrap().central_ratio.unwrap()), "3.33");
+//! assert!(q.stance.self_serving_pattern); // the adversary's figure is the high one
+//! println!("{report}");
+//! Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Overview
+//!
+//! Data flows one way: files or code → [`ClaimSet`] → [`Reconciler`] → [`Reconciliation`]
+//! → renderers ([`report`], JSON via serde).
+//!
+//! - The model: [`Interval`] (closed, open and unbounded bounds), [`Estimate`] (a hard
+//!   interval, a plausible one inside it, an optional central value), [`Source`] (with an
+//!   Admiralty [`Reliability`] grade and a configurable [`ReliabilityWeights`] table),
+//!   [`Quantity`], [`Claim`], and the derived [`Stance`].
+//! - Reading wording: [`wording`] turns `"more than 76,000"` into an [`Estimate`] and
+//!   records the rule it used; unknown wording is an error pointing at the span.
+//! - Files: [`Loader`] reads the JSON claim-set document and CSV claim tables, reporting
+//!   every bad record (or, leniently, keeping the good ones).
+//! - Reconciling: envelope, consensus, support profile and best-supported regions
+//!   (Marzullo), pairwise [`Relation`]s, clusters and dissenters, a [`Verdict`], a stance
+//!   breakdown, and [`pool`]ed estimates (weighted median, linear opinion pool,
+//!   Brooks–Iyengar, fixed- and random-effects meta-analysis) with leave-one-out influence.
+//!
+//! # Costs
+//!
+//! Per quantity with n claims: the summary is O(n log n) (one sort of the endpoints);
+//! pooled estimates O(n log n) each and O(n² log n) with leave-one-out influence; listing
+//! every pair is O(n²) and happens only on demand above a limit
+//! ([`Reconciler::with_relation_limit`]).
+//!
+//! # Examples
+//!
+//! - `cargo run --example kursk`: the seed report's claims, reconciled.
+//! - `cargo run --example reconcile -- FILE [--format text|json] [--lenient]`: any claim file.
+//!
+//! # Cargo features
+//!
+//! - `parallel` (default): reconcile quantities in parallel with rayon. Results are
+//!   identical with and without it.
+//!
+//! # Errors
+//!
+//! One error type, [`Error`], names the record ([`Location`]) and field of every problem.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
@@ -26,7 +89,10 @@ pub use format::format_number;
 pub use interval::{Bound, Interval};
 pub use io::{Loaded, Loader};
 pub use quantity::{Quantity, QuantityKind, Temporal};
-pub use reconcile::{ClaimRow, QuantityReport, Reconciler, Reconciliation, Region, StanceBreakdown, StanceGroup, Verdict};
+pub use reconcile::{
+    ClaimRow, QuantityReport, Reconciler, Reconciliation, Region, StanceBreakdown, StanceGroup,
+    Verdict,
+};
 pub use relation::{PairRelation, Relation, relate};
 pub use source::{Reliability, ReliabilityWeights, Source, SourceKind};
 pub use sweep::SupportStep;

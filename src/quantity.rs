@@ -48,7 +48,9 @@ impl FromStr for QuantityKind {
 }
 
 /// How a quantity relates to time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Temporal {
     /// A level at a date (the default).

@@ -196,7 +196,14 @@ fn row_estimate(r: &ClaimRow) -> Estimate {
 
 fn pair(a: &ClaimRow, b: &ClaimRow) -> PairRelation {
     let (relation, gap, central_ratio, overlap_share) = relate(&row_estimate(a), &row_estimate(b));
-    PairRelation { a: a.id.clone(), b: b.id.clone(), relation, gap, central_ratio, overlap_share }
+    PairRelation {
+        a: a.id.clone(),
+        b: b.id.clone(),
+        relation,
+        gap,
+        central_ratio,
+        overlap_share,
+    }
 }
 
 /// The reconciliation of a claim set: one report per quantity with claims.
@@ -251,7 +258,12 @@ pub struct Reconciler {
 
 impl Default for Reconciler {
     fn default() -> Self {
-        Reconciler { weights: ReliabilityWeights::default(), relation_limit: 200, pool: PoolOptions::default(), profile: true }
+        Reconciler {
+            weights: ReliabilityWeights::default(),
+            relation_limit: 200,
+            pool: PoolOptions::default(),
+            profile: true,
+        }
     }
 }
 
@@ -322,11 +334,22 @@ impl Reconciler {
         };
         #[cfg(not(feature = "parallel"))]
         let mut quantities: Vec<QuantityReport> = jobs.into_iter().map(run).collect();
-        quantities.sort_by(|a, b| (a.is_projection(), &a.quantity).cmp(&(b.is_projection(), &b.quantity)));
-        Reconciliation { quantities, unclaimed }
+        quantities.sort_by(|a, b| {
+            (a.is_projection(), &a.quantity).cmp(&(b.is_projection(), &b.quantity))
+        });
+        Reconciliation {
+            quantities,
+            unclaimed,
+        }
     }
 
-    fn quantity(&self, set: &ClaimSet, q: &Quantity, claims: &[&Claim], scratch: &mut Scratch) -> QuantityReport {
+    fn quantity(
+        &self,
+        set: &ClaimSet,
+        q: &Quantity,
+        claims: &[&Claim],
+        scratch: &mut Scratch,
+    ) -> QuantityReport {
         let rows: Vec<ClaimRow> = claims
             .iter()
             .map(|c| {
@@ -348,26 +371,48 @@ impl Reconciler {
         let estimates: Vec<&Estimate> = claims.iter().map(|c| c.estimate()).collect();
         let source_lists: Vec<&[String]> = claims.iter().map(|c| c.sources()).collect();
         let mut report = summarize(q, rows, self.relation_limit, self.profile, scratch);
-        report.pooled = pool::pool(&report.claims, &estimates, &source_lists, q.kind(), &self.pool);
+        report.pooled = pool::pool(
+            &report.claims,
+            &estimates,
+            &source_lists,
+            q.kind(),
+            &self.pool,
+        );
         report
     }
 }
 
 /// The summary of one quantity from its claim rows (sorted by id): everything but the
 /// pooled estimates.
-pub(crate) fn summarize(q: &Quantity, rows: Vec<ClaimRow>, relation_limit: usize, profile: bool, scratch: &mut Scratch) -> QuantityReport {
+pub(crate) fn summarize(
+    q: &Quantity,
+    rows: Vec<ClaimRow>,
+    relation_limit: usize,
+    profile: bool,
+    scratch: &mut Scratch,
+) -> QuantityReport {
     let n = rows.len();
     let ids = |v: &[usize]| v.iter().map(|&i| rows[i].id.clone()).collect::<Vec<_>>();
     let plausible: Vec<Interval> = rows.iter().map(|r| r.plausible).collect();
     let weights: Vec<f64> = rows.iter().map(|r| r.weight).collect();
-    let envelope = plausible.iter().skip(1).fold(plausible[0], |a, b| a.hull(b));
-    let consensus = plausible.iter().skip(1).try_fold(plausible[0], |a, b| a.intersection(b));
+    let envelope = plausible
+        .iter()
+        .skip(1)
+        .fold(plausible[0], |a, b| a.hull(b));
+    let consensus = plausible
+        .iter()
+        .skip(1)
+        .try_fold(plausible[0], |a, b| a.intersection(b));
 
     let s = sweep(&plausible, &weights, profile, scratch);
     let best_supported = s
         .best
         .iter()
-        .map(|(interval, weight, members)| Region { interval: *interval, weight: *weight, claims: ids(members) })
+        .map(|(interval, weight, members)| Region {
+            interval: *interval,
+            weight: *weight,
+            claims: ids(members),
+        })
         .collect();
 
     // Verdict: by Helly's theorem on the line, intervals share a point iff every pair does,
@@ -389,14 +434,23 @@ pub(crate) fn summarize(q: &Quantity, rows: Vec<ClaimRow>, relation_limit: usize
             (Verdict::Consistent, d)
         } else {
             let (hard_meet, hd) = extremes(&|r: &ClaimRow| r.hard);
-            if hard_meet { (Verdict::Tension, d) } else { (Verdict::Contradiction, hd) }
+            if hard_meet {
+                (Verdict::Tension, d)
+            } else {
+                (Verdict::Contradiction, hd)
+            }
         }
     };
 
     // Clusters, largest first; dissenters lie outside every largest one.
     let mut cliques = s.cliques;
     let fw = |c: &Vec<usize>| c.iter().map(|&i| fixed(weights[i])).sum::<i128>();
-    cliques.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| fw(b).cmp(&fw(a))).then_with(|| a.cmp(b)));
+    cliques.sort_by(|a, b| {
+        b.len()
+            .cmp(&a.len())
+            .then_with(|| fw(b).cmp(&fw(a)))
+            .then_with(|| a.cmp(b))
+    });
     let top = cliques.first().map(|c| (c.len(), fw(c)));
     let mut in_top = vec![false; n];
     for c in cliques.iter().filter(|c| Some((c.len(), fw(c))) == top) {
@@ -442,7 +496,11 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     }
     v.sort_by(f64::total_cmp);
     let m = v.len() / 2;
-    Some(if v.len() % 2 == 1 { v[m] } else { v[m - 1] + (v[m] - v[m - 1]) / 2.0 })
+    Some(if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        v[m - 1] + (v[m] - v[m - 1]) / 2.0
+    })
 }
 
 fn representative(r: &ClaimRow) -> Option<f64> {
@@ -455,12 +513,21 @@ fn representative(r: &ClaimRow) -> Option<f64> {
 fn stance_breakdown(rows: &[ClaimRow]) -> StanceBreakdown {
     let mut groups: BTreeMap<Stance, StanceGroup> = BTreeMap::new();
     for r in rows {
-        let g = groups.entry(r.stance).or_insert_with(|| StanceGroup { claims: Vec::new(), envelope: r.plausible, median: None });
+        let g = groups.entry(r.stance).or_insert_with(|| StanceGroup {
+            claims: Vec::new(),
+            envelope: r.plausible,
+            median: None,
+        });
         g.claims.push(r.id.clone());
         g.envelope = g.envelope.hull(&r.plausible);
     }
     for (stance, g) in groups.iter_mut() {
-        g.median = median(rows.iter().filter(|r| r.stance == *stance).filter_map(representative).collect());
+        g.median = median(
+            rows.iter()
+                .filter(|r| r.stance == *stance)
+                .filter_map(representative)
+                .collect(),
+        );
     }
     let mut order: Vec<Stance> = groups.keys().copied().collect();
     order.sort_by(|a, b| {
@@ -476,17 +543,37 @@ fn stance_breakdown(rows: &[ClaimRow]) -> StanceBreakdown {
         Stance::Own => Some(2),
         _ => None,
     };
-    let sided: Vec<Stance> = order.iter().copied().filter(|s| rank(*s).is_some()).collect();
+    let sided: Vec<Stance> = order
+        .iter()
+        .copied()
+        .filter(|s| rank(*s).is_some())
+        .collect();
     let self_serving_pattern = sided.len() >= 2
-        && sided.windows(2).all(|w| rank(w[0]) < rank(w[1]) && groups[&w[0]].median > groups[&w[1]].median);
+        && sided
+            .windows(2)
+            .all(|w| rank(w[0]) < rank(w[1]) && groups[&w[0]].median > groups[&w[1]].median);
     let only = (groups.len() == 1).then(|| order[0]);
     let summary = match only {
-        Some(Stance::Unknown) => "the quantity has no subject side, so stances are unknown".to_string(),
-        Some(s) => format!("every figure comes from the {} side; there is no other side's figure to check it against", s.as_str()),
+        Some(Stance::Unknown) => {
+            "the quantity has no subject side, so stances are unknown".to_string()
+        }
+        Some(Stance::Third) => {
+            "every figure comes from third parties (sources without a side)".to_string()
+        }
+        Some(s) => format!(
+            "every figure comes from the {} side; there is no other side's figure to check it against",
+            s.as_str()
+        ),
         None => {
             let ordered: Vec<String> = order
                 .iter()
-                .map(|s| format!("{} ({})", s.as_str(), groups[s].median.map_or("—".into(), crate::format_number)))
+                .map(|s| {
+                    format!(
+                        "{} ({})",
+                        s.as_str(),
+                        groups[s].median.map_or("—".into(), crate::format_number)
+                    )
+                })
                 .collect();
             let mut text = format!("by median figure: {}", ordered.join(" > "));
             if self_serving_pattern {
@@ -496,10 +583,19 @@ fn stance_breakdown(rows: &[ClaimRow]) -> StanceBreakdown {
                 );
             }
             if separated {
-                text.push_str("; the sides' ranges do not overlap: the disagreement lines up with sides");
+                text.push_str(
+                    "; the sides' ranges do not overlap: the disagreement lines up with sides",
+                );
             }
             text
         }
     };
-    StanceBreakdown { groups, order, separated, self_serving_pattern, only, summary }
+    StanceBreakdown {
+        groups,
+        order,
+        separated,
+        self_serving_pattern,
+        only,
+        summary,
+    }
 }

@@ -70,7 +70,10 @@ impl Relation {
     /// Whether the plausible intervals share a value.
     #[must_use]
     pub fn agrees(self) -> bool {
-        matches!(self, Relation::Same | Relation::Contains | Relation::Contained | Relation::Overlaps)
+        matches!(
+            self,
+            Relation::Same | Relation::Contains | Relation::Contained | Relation::Overlaps
+        )
     }
 }
 

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Location, Result};
 
 /// What kind of body a source is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceKind {
     /// A government or ministry.
@@ -31,7 +33,8 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
-    const NAMES: &'static str = "government, military, intelligence, media, ngo, academic, osint, other";
+    const NAMES: &'static str =
+        "government, military, intelligence, media, ngo, academic, osint, other";
 
     /// The lowercase name used in files.
     #[must_use]
@@ -151,7 +154,10 @@ pub struct ReliabilityWeights {
 
 impl Default for ReliabilityWeights {
     fn default() -> Self {
-        ReliabilityWeights { grades: [1.0, 0.8, 0.6, 0.4, 0.2, 0.5], unrated: 0.5 }
+        ReliabilityWeights {
+            grades: [1.0, 0.8, 0.6, 0.4, 0.2, 0.5],
+            unrated: 0.5,
+        }
     }
 }
 
@@ -159,7 +165,10 @@ impl ReliabilityWeights {
     /// Every grade, and unrated sources, weigh 1.
     #[must_use]
     pub fn uniform() -> Self {
-        ReliabilityWeights { grades: [1.0; 6], unrated: 1.0 }
+        ReliabilityWeights {
+            grades: [1.0; 6],
+            unrated: 1.0,
+        }
     }
 
     fn check(w: f64) -> Result<f64> {
@@ -228,7 +237,10 @@ pub struct Source {
 
 pub(crate) fn non_empty(field: &'static str, s: String) -> Result<String> {
     if s.trim().is_empty() {
-        Err(Error::Empty { at: Location::Unknown, field })
+        Err(Error::Empty {
+            at: Location::Unknown,
+            field,
+        })
     } else {
         Ok(s)
     }

@@ -67,7 +67,12 @@ impl Scratch {
 /// At one cut, ends come before starts: `[a, v)` and `[v, b]` share no value and the cut
 /// model puts both endpoints at `v⁻`. Cost: O(n log n) for the sort plus the size of the
 /// output (the best regions' and cliques' member lists).
-pub(crate) fn sweep(intervals: &[Interval], weights: &[f64], with_profile: bool, s: &mut Scratch) -> Sweep {
+pub(crate) fn sweep(
+    intervals: &[Interval],
+    weights: &[f64],
+    with_profile: bool,
+    s: &mut Scratch,
+) -> Sweep {
     let n = intervals.len();
     s.events.clear();
     for (i, iv) in intervals.iter().enumerate() {
@@ -100,7 +105,11 @@ pub(crate) fn sweep(intervals: &[Interval], weights: &[f64], with_profile: bool,
         if k < events.len() && count > 0 {
             if with_profile {
                 let interval = Interval::from_cuts(cut, events[k].0).expect("cuts increase");
-                out.support.push(SupportStep { interval, weight: w as f64 / SCALE, claims: count });
+                out.support.push(SupportStep {
+                    interval,
+                    weight: w as f64 / SCALE,
+                    claims: count,
+                });
             }
             if best.is_none_or(|b| (w, count) > b) {
                 best = Some((w, count));
@@ -137,7 +146,8 @@ pub(crate) fn sweep(intervals: &[Interval], weights: &[f64], with_profile: bool,
             let here = (w, s.active.len());
             if Some(here) == best {
                 let interval = Interval::from_cuts(cut, s.events[k].0).expect("cuts increase");
-                out.best.push((interval, here.0 as f64 / SCALE, s.sorted_active()));
+                out.best
+                    .push((interval, here.0 as f64 / SCALE, s.sorted_active()));
             }
         }
     }

@@ -186,11 +186,19 @@ impl Reader {
     /// [`Error::Negative`] for a negative number on a count domain.
     pub fn read(&self, text: &str) -> Result<Estimate> {
         let tokens = lex(text)?;
-        let mut p = Parser { text, tokens: &tokens, pos: 0 };
+        let mut p = Parser {
+            text,
+            tokens: &tokens,
+            pos: 0,
+        };
         let phrase = p.phrase()?;
         let unit_word = p.unit_phrase()?;
         let estimate = self.apply(text, phrase, unit_word)?;
-        if self.domain == QuantityKind::Count { estimate.into_count() } else { Ok(estimate) }
+        if self.domain == QuantityKind::Count {
+            estimate.into_count()
+        } else {
+            Ok(estimate)
+        }
     }
 
     fn apply(&self, text: &str, phrase: Phrase, unit_word: Option<String>) -> Result<Estimate> {
@@ -220,9 +228,17 @@ impl Reader {
                         (i, i, Some(xv))
                     }
                     Hedge::Approximately | Hedge::CloserTo => {
-                        let w = if profile == Profile::Relative { rel } else { 2.0 * u };
+                        let w = if profile == Profile::Relative {
+                            rel
+                        } else {
+                            2.0 * u
+                        };
                         let p = closed(xv - w, xv + w)?;
-                        let h = if profile == Profile::Strict { p } else { Interval::entire() };
+                        let h = if profile == Profile::Strict {
+                            p
+                        } else {
+                            Interval::entire()
+                        };
                         (h, p, Some(xv))
                     }
                     Hedge::MoreThan => {
@@ -294,7 +310,12 @@ impl FromStr for Estimate {
 }
 
 fn werr(text: &str, span: Range<usize>, expected: &str) -> Error {
-    Error::Wording { at: Location::Unknown, text: text.to_string(), span, expected: expected.to_string() }
+    Error::Wording {
+        at: Location::Unknown,
+        text: text.to_string(),
+        span,
+        expected: expected.to_string(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -345,7 +366,11 @@ enum Phrase {
 enum Kind {
     /// Digits as written: integer digits, fraction digits, power of ten from an attached
     /// suffix (`k`, `m`, `bn`).
-    Num { int: String, frac: String, exp: i32 },
+    Num {
+        int: String,
+        frac: String,
+        exp: i32,
+    },
     Word(String),
     Sym(&'static str),
 }
@@ -402,9 +427,14 @@ fn lex(text: &str) -> Result<Vec<Tok>> {
                     }
                     // A plain space groups only before exactly three digits (`14 000`).
                     Some((_, ' ')) => {
-                        let three = (1..=3).all(|k| chars.get(j + k).is_some_and(|c| c.1.is_ascii_digit()));
+                        let three =
+                            (1..=3).all(|k| chars.get(j + k).is_some_and(|c| c.1.is_ascii_digit()));
                         let fourth = chars.get(j + 4).is_some_and(|c| c.1.is_ascii_digit());
-                        if three && !fourth && groups.iter().skip(1).all(|g| g.len() == 3) && groups[0].len() <= 3 {
+                        if three
+                            && !fourth
+                            && groups.iter().skip(1).all(|g| g.len() == 3)
+                            && groups[0].len() <= 3
+                        {
                             groups.push(String::new());
                             j += 1;
                         } else {
@@ -415,7 +445,9 @@ fn lex(text: &str) -> Result<Vec<Tok>> {
                 }
             }
             let mut frac = String::new();
-            if chars.get(j).is_some_and(|c| c.1 == '.') && chars.get(j + 1).is_some_and(|c| c.1.is_ascii_digit()) {
+            if chars.get(j).is_some_and(|c| c.1 == '.')
+                && chars.get(j + 1).is_some_and(|c| c.1.is_ascii_digit())
+            {
                 j += 1;
                 while let Some((_, d)) = chars.get(j).filter(|c| c.1.is_ascii_digit()) {
                     frac.push(*d);
@@ -432,7 +464,11 @@ fn lex(text: &str) -> Result<Vec<Tok>> {
                     && lens[1..n - 1].iter().all(|l| *l == 2)
                     && lens[n - 1] == 3;
                 if !western && !indian {
-                    return Err(werr(text, span, "digit groups of three after each separator (or Indian grouping such as 27,00,000)"));
+                    return Err(werr(
+                        text,
+                        span,
+                        "digit groups of three after each separator (or Indian grouping such as 27,00,000)",
+                    ));
                 }
             }
             let int: String = groups.concat();
@@ -453,30 +489,48 @@ fn lex(text: &str) -> Result<Vec<Tok>> {
                         end = k;
                     }
                     None => {
-                        return Err(werr(text, chars[j].0..end_of(k), "a space after the number, or a multiplier suffix (k, m, bn)"));
+                        return Err(werr(
+                            text,
+                            chars[j].0..end_of(k),
+                            "a space after the number, or a multiplier suffix (k, m, bn)",
+                        ));
                     }
                 }
             }
-            toks.push(Tok { kind: Kind::Num { int, frac, exp }, span: start..end_of(end) });
+            toks.push(Tok {
+                kind: Kind::Num { int, frac, exp },
+                span: start..end_of(end),
+            });
             i = end;
             continue;
         }
         if ch.is_alphabetic() {
             let mut j = i;
-            while chars.get(j).is_some_and(|c| c.1.is_alphabetic() || c.1 == '\'') {
+            while chars
+                .get(j)
+                .is_some_and(|c| c.1.is_alphabetic() || c.1 == '\'')
+            {
                 j += 1;
             }
             let mut word = lower[start..end_of(j)].to_string();
             // Abbreviations keep their full stop: `approx.`, `c.`, `ca.`, `est.`.
-            if chars.get(j).is_some_and(|c| c.1 == '.') && matches!(word.as_str(), "approx" | "c" | "ca" | "est") {
+            if chars.get(j).is_some_and(|c| c.1 == '.')
+                && matches!(word.as_str(), "approx" | "c" | "ca" | "est")
+            {
                 j += 1;
                 word.push('.');
             }
-            toks.push(Tok { kind: Kind::Word(word), span: start..end_of(j) });
+            toks.push(Tok {
+                kind: Kind::Word(word),
+                span: start..end_of(j),
+            });
             i = j;
             continue;
         }
-        let two: String = chars[i..chars.len().min(i + 3)].iter().map(|c| c.1).collect();
+        let two: String = chars[i..chars.len().min(i + 3)]
+            .iter()
+            .map(|c| c.1)
+            .collect();
         let (sym, len) = if two.starts_with(">=") {
             (">=", 2)
         } else if two.starts_with("<=") {
@@ -499,7 +553,10 @@ fn lex(text: &str) -> Result<Vec<Tok>> {
             };
             (s, 1)
         };
-        toks.push(Tok { kind: Kind::Sym(sym), span: start..end_of(i + len) });
+        toks.push(Tok {
+            kind: Kind::Sym(sym),
+            span: start..end_of(i + len),
+        });
         i += len;
     }
     Ok(toks)
@@ -570,11 +627,34 @@ const PREFIXES: &[(&[&str], Hedge)] = &[
 ];
 
 const SPELLED: &[(&str, u64)] = &[
-    ("zero", 0), ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6),
-    ("seven", 7), ("eight", 8), ("nine", 9), ("ten", 10), ("eleven", 11), ("twelve", 12),
-    ("thirteen", 13), ("fourteen", 14), ("fifteen", 15), ("sixteen", 16), ("seventeen", 17),
-    ("eighteen", 18), ("nineteen", 19), ("twenty", 20), ("thirty", 30), ("forty", 40),
-    ("fifty", 50), ("sixty", 60), ("seventy", 70), ("eighty", 80), ("ninety", 90),
+    ("zero", 0),
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
 ];
 
 /// Plural magnitude words and their scale.
@@ -595,9 +675,33 @@ fn plural_scale(w: &str) -> Option<f64> {
 
 /// Words that may not appear in a trailing unit phrase: they would change the reading.
 const RESERVED: &[&str] = &[
-    "more", "less", "fewer", "than", "about", "approximately", "around", "roughly", "over",
-    "under", "above", "below", "between", "to", "and", "or", "least", "most", "nearly",
-    "almost", "exactly", "plus", "minus", "up", "some", "several", "few",
+    "more",
+    "less",
+    "fewer",
+    "than",
+    "about",
+    "approximately",
+    "around",
+    "roughly",
+    "over",
+    "under",
+    "above",
+    "below",
+    "between",
+    "to",
+    "and",
+    "or",
+    "least",
+    "most",
+    "nearly",
+    "almost",
+    "exactly",
+    "plus",
+    "minus",
+    "up",
+    "some",
+    "several",
+    "few",
 ];
 
 /// A number read from tokens: value, granularity, whether a word multiplier followed it.
@@ -623,8 +727,13 @@ impl Parser<'_> {
 
     fn word(&self, k: usize) -> Option<&str> {
         match self.peek(k) {
-            Some(Tok { kind: Kind::Word(w), .. }) => Some(w),
-            Some(Tok { kind: Kind::Sym(s), .. }) => Some(s),
+            Some(Tok {
+                kind: Kind::Word(w),
+                ..
+            }) => Some(w),
+            Some(Tok {
+                kind: Kind::Sym(s), ..
+            }) => Some(s),
             _ => None,
         }
     }
@@ -634,7 +743,8 @@ impl Parser<'_> {
     }
 
     fn here(&self) -> Range<usize> {
-        self.peek(0).map_or_else(|| self.end_span(), |t| t.span.clone())
+        self.peek(0)
+            .map_or_else(|| self.end_span(), |t| t.span.clone())
     }
 
     fn err(&self, expected: &str) -> Error {
@@ -643,7 +753,11 @@ impl Parser<'_> {
 
     fn phrase(&mut self) -> Result<Phrase> {
         if self.tokens.is_empty() {
-            return Err(werr(self.text, 0..0, "a number, a hedged number or a range"));
+            return Err(werr(
+                self.text,
+                0..0,
+                "a number, a hedged number or a range",
+            ));
         }
         if let Some(p) = self.magnitude()? {
             return Ok(p);
@@ -652,7 +766,11 @@ impl Parser<'_> {
         let mut between = false;
         let mut from = false;
         for (words, h) in PREFIXES {
-            if words.iter().enumerate().all(|(k, w)| self.word(k) == Some(*w)) {
+            if words
+                .iter()
+                .enumerate()
+                .all(|(k, w)| self.word(k) == Some(*w))
+            {
                 // `some` is an approximator only before a number.
                 hedge = Some(*h);
                 self.pos += words.len();
@@ -687,7 +805,11 @@ impl Parser<'_> {
                 _ => false,
             };
             if !sep_ok {
-                return Err(self.err(if between { "`and`, `to` or a dash" } else { "`to` or a dash" }));
+                return Err(self.err(if between {
+                    "`and`, `to` or a dash"
+                } else {
+                    "`to` or a dash"
+                }));
             }
             self.pos += 1;
             let expected = after(self);
@@ -699,13 +821,22 @@ impl Parser<'_> {
         let hedge_given = hedge.is_some();
         let mut hedge = hedge.unwrap_or(Hedge::Bare);
         // Ranges without `between`: `x to y`, `x-y`, `x–y`.
-        if matches!(self.word(0), Some("to") | Some("-") | Some("–")) && matches!(self.peek(1).map(|t| &t.kind), Some(Kind::Num { .. }) | Some(Kind::Word(_))) {
+        if matches!(self.word(0), Some("to") | Some("-") | Some("–"))
+            && matches!(
+                self.peek(1).map(|t| &t.kind),
+                Some(Kind::Num { .. }) | Some(Kind::Word(_))
+            )
+        {
             let save = self.pos;
             let sep = self.here();
             self.pos += 1;
             if let Some(second) = self.number()? {
                 if hedge_given && hedge != Hedge::Bare {
-                    return Err(werr(self.text, sep, "no hedge before a range (write the range alone)"));
+                    return Err(werr(
+                        self.text,
+                        sep,
+                        "no hedge before a range (write the range alone)",
+                    ));
                 }
                 return self.range(first, second);
             }
@@ -718,9 +849,16 @@ impl Parser<'_> {
                 return Err(self.err("a number after `±`"));
             };
             if hedge_given && hedge != Hedge::Bare {
-                return Err(werr(self.text, self.tokens[self.pos - 1].span.clone(), "no hedge before `±`"));
+                return Err(werr(
+                    self.text,
+                    self.tokens[self.pos - 1].span.clone(),
+                    "no hedge before `±`",
+                ));
             }
-            return Ok(Phrase::PlusMinus { x: first.x, d: d.x.abs() });
+            return Ok(Phrase::PlusMinus {
+                x: first.x,
+                d: d.x.abs(),
+            });
         }
         // Suffix hedges: `x+`, `x-plus`, `x plus`, `x or more`, `x or less`, `x or so`.
         let suffix = match (self.word(0), self.word(1)) {
@@ -739,7 +877,11 @@ impl Parser<'_> {
             hedge = h;
             self.pos += n;
         }
-        Ok(Phrase::Single { hedge, x: first.x, u: first.u })
+        Ok(Phrase::Single {
+            hedge,
+            x: first.x,
+            u: first.u,
+        })
     }
 
     fn range(&self, mut first: Number, second: Number) -> Result<Phrase> {
@@ -751,7 +893,10 @@ impl Parser<'_> {
         if first.x > second.x {
             return Err(werr(self.text, 0..second.end, "the lower number first"));
         }
-        Ok(Phrase::Range { x: first.x, y: second.x })
+        Ok(Phrase::Range {
+            x: first.x,
+            y: second.x,
+        })
     }
 
     fn magnitude(&mut self) -> Result<Option<Phrase>> {
@@ -799,8 +944,11 @@ impl Parser<'_> {
             self.pos += 1;
         }
         if !any {
-            let what = &self.text[self.tokens[start].span.start..self.tokens[self.pos - 1].span.end];
-            return Err(self.err(&format!("a multiplier (dozen, hundred, thousand, million) after `{what}`")));
+            let what =
+                &self.text[self.tokens[start].span.start..self.tokens[self.pos - 1].span.end];
+            return Err(self.err(&format!(
+                "a multiplier (dozen, hundred, thousand, million) after `{what}`"
+            )));
         }
         Ok(Some(Phrase::Magnitude { kind, s }))
     }
@@ -809,11 +957,20 @@ impl Parser<'_> {
     fn number(&mut self) -> Result<Option<Number>> {
         let start = self.pos;
         let mut negative = false;
-        if let (Some(Tok { kind: Kind::Sym("-"), span: s }), Some(Tok { kind: Kind::Num { .. }, span: n })) = (self.peek(0), self.peek(1)) {
-            if s.end == n.start {
-                negative = true;
-                self.pos += 1;
-            }
+        if let (
+            Some(Tok {
+                kind: Kind::Sym("-"),
+                span: s,
+            }),
+            Some(Tok {
+                kind: Kind::Num { .. },
+                span: n,
+            }),
+        ) = (self.peek(0), self.peek(1))
+            && s.end == n.start
+        {
+            negative = true;
+            self.pos += 1;
         }
         let Some(tok) = self.peek(0).cloned() else {
             self.pos = start;
@@ -824,7 +981,11 @@ impl Parser<'_> {
             Kind::Word(w) => {
                 if let Some((_, v)) = SPELLED.iter().find(|(s, _)| s == w) {
                     (v.to_string(), String::new(), 0, false, true)
-                } else if (w == "a" || w == "an") && self.word(1).is_some_and(|m| m == "dozen" || suffix_exp(m).is_some()) {
+                } else if (w == "a" || w == "an")
+                    && self
+                        .word(1)
+                        .is_some_and(|m| m == "dozen" || suffix_exp(m).is_some())
+                {
                     ("1".to_string(), String::new(), 0, false, true)
                 } else {
                     self.pos = start;
@@ -851,13 +1012,22 @@ impl Parser<'_> {
         }
         let end = self.tokens[self.pos - 1].span.end;
         if int.len() > 30 {
-            return Err(werr(self.text, tok.span.clone(), "a number of at most 30 digits"));
+            return Err(werr(
+                self.text,
+                tok.span.clone(),
+                "a number of at most 30 digits",
+            ));
         }
         // Whole numbers: trailing zeros are not significant.
         let (u_exp, x) = {
             if frac.is_empty() {
-                let tz = int.trim_start_matches('0').len() - int.trim_start_matches('0').trim_end_matches('0').len();
-                let tz = if int.trim_start_matches('0').is_empty() { 0 } else { tz as i32 };
+                let tz = int.trim_start_matches('0').len()
+                    - int.trim_start_matches('0').trim_end_matches('0').len();
+                let tz = if int.trim_start_matches('0').is_empty() {
+                    0
+                } else {
+                    tz as i32
+                };
                 (exp + tz, format!("{int}e{exp}"))
             } else {
                 (exp - frac.len() as i32, format!("{int}.{frac}e{exp}"))
@@ -865,8 +1035,12 @@ impl Parser<'_> {
         };
         int.clear();
         frac.clear();
-        let mut x: f64 = x.parse().map_err(|_| werr(self.text, tok.span.clone(), "a number"))?;
-        let mut u: f64 = format!("1e{u_exp}").parse().map_err(|_| werr(self.text, tok.span.clone(), "a number"))?;
+        let mut x: f64 = x
+            .parse()
+            .map_err(|_| werr(self.text, tok.span.clone(), "a number"))?;
+        let mut u: f64 = format!("1e{u_exp}")
+            .parse()
+            .map_err(|_| werr(self.text, tok.span.clone(), "a number"))?;
         if dozen {
             x *= 12.0;
             if !spelled || u_exp > 0 {
@@ -874,12 +1048,22 @@ impl Parser<'_> {
             }
         }
         if !x.is_finite() || !u.is_finite() || x.abs() > 1e300 {
-            return Err(werr(self.text, tok.span.clone(), "a number small enough to represent"));
+            return Err(werr(
+                self.text,
+                tok.span.clone(),
+                "a number small enough to represent",
+            ));
         }
         if negative {
             x = -x;
         }
-        Ok(Some(Number { x, u, multiplied, exp, end }))
+        Ok(Some(Number {
+            x,
+            u,
+            multiplied,
+            exp,
+            end,
+        }))
     }
 
     /// The unit phrase after the figure: plain words only.
@@ -888,7 +1072,11 @@ impl Parser<'_> {
         while let Some(t) = self.peek(0) {
             match &t.kind {
                 Kind::Word(w) if !RESERVED.contains(&w.as_str()) => self.pos += 1,
-                Kind::Word(_) => return Err(self.err("a unit word, or the end (this word would change the reading)")),
+                Kind::Word(_) => {
+                    return Err(
+                        self.err("a unit word, or the end (this word would change the reading)")
+                    );
+                }
                 _ => return Err(self.err("the end, or a unit word")),
             }
         }
@@ -918,22 +1106,44 @@ mod tests {
         assert_eq!(e.plausible().to_string(), "(76,000, 77,000]");
         let e = read("between 60,000 to 100,000");
         assert_eq!(e.plausible().to_string(), "[60,000, 100,000]");
-        assert_eq!(read("an additional 3,000").plausible().to_string(), "[2,500, 3,500]");
-        assert_eq!(read("closer to 1,200").plausible().to_string(), "[1,000, 1,400]");
-        assert_eq!(read("7,700 units").reading().unwrap().unit_word(), Some("units"));
+        assert_eq!(
+            read("an additional 3,000").plausible().to_string(),
+            "[2,500, 3,500]"
+        );
+        assert_eq!(
+            read("closer to 1,200").plausible().to_string(),
+            "[1,000, 1,400]"
+        );
+        assert_eq!(
+            read("7,700 units").reading().unwrap().unit_word(),
+            Some("units")
+        );
         assert_eq!(read("over 7,000").plausible().to_string(), "(7,000, 8,000]");
     }
 
     #[test]
     fn numbers_as_written() {
         for (s, x) in [
-            ("14 000", 14_000.0), ("14_000", 14_000.0), ("1.2k", 1_200.0), ("1.5 million", 1.5e6),
-            ("3m", 3e6), ("2 bn", 2e9), ("27,00,000", 2.7e6), ("2 lakh", 2e5), ("3 crore", 3e7),
-            ("twelve hundred", 1_200.0), ("a dozen", 12.0), ("a thousand", 1_000.0), ("twenty", 20.0),
+            ("14 000", 14_000.0),
+            ("14_000", 14_000.0),
+            ("1.2k", 1_200.0),
+            ("1.5 million", 1.5e6),
+            ("3m", 3e6),
+            ("2 bn", 2e9),
+            ("27,00,000", 2.7e6),
+            ("2 lakh", 2e5),
+            ("3 crore", 3e7),
+            ("twelve hundred", 1_200.0),
+            ("a dozen", 12.0),
+            ("a thousand", 1_000.0),
+            ("twenty", 20.0),
         ] {
             assert_eq!(read(s).reading().unwrap().numbers()[0], x, "{s}");
         }
-        assert_eq!(read("2.5 million").reading().unwrap().granularity(), Some(100_000.0));
+        assert_eq!(
+            read("2.5 million").reading().unwrap().granularity(),
+            Some(100_000.0)
+        );
     }
 
     #[test]

@@ -1,1 +1,10 @@
-mod placeholder {}
+//! The integration suite: reference data (oracles, golden wordings, the Kursk report),
+//! hand-checked reconciler cases, bad input, files and properties.
+
+mod bad_input;
+mod files;
+mod kursk;
+mod oracles;
+mod properties;
+mod reconcile_cases;
+mod wordings;

@@ -88,7 +88,13 @@ pub enum Method {
 
 impl Method {
     /// Every method.
-    pub const ALL: [Method; 5] = [Method::FixedEffect, Method::DerSimonianLaird, Method::PauleMandel, Method::Reml, Method::Ml];
+    pub const ALL: [Method; 5] = [
+        Method::FixedEffect,
+        Method::DerSimonianLaird,
+        Method::PauleMandel,
+        Method::Reml,
+        Method::Ml,
+    ];
 
     /// The snake_case name used as the report key.
     #[must_use]
@@ -116,7 +122,11 @@ pub struct MetaOptions {
 
 impl Default for MetaOptions {
     fn default() -> Self {
-        MetaOptions { level: 0.95, max_iterations: 100, tolerance: 1e-12 }
+        MetaOptions {
+            level: 0.95,
+            max_iterations: 100,
+            tolerance: 1e-12,
+        }
     }
 }
 
@@ -175,11 +185,15 @@ pub(crate) fn z_quantile(level: f64) -> f64 {
     if level == 0.95 {
         return 1.959963984540054;
     }
-    Normal::new(0.0, 1.0).expect("standard normal").inverse_cdf(1.0 - (1.0 - level) / 2.0)
+    Normal::new(0.0, 1.0)
+        .expect("standard normal")
+        .inverse_cdf(1.0 - (1.0 - level) / 2.0)
 }
 
 fn t_quantile(level: f64, df: f64) -> f64 {
-    StudentsT::new(0.0, 1.0, df).expect("df > 0").inverse_cdf(1.0 - (1.0 - level) / 2.0)
+    StudentsT::new(0.0, 1.0, df)
+        .expect("df > 0")
+        .inverse_cdf(1.0 - (1.0 - level) / 2.0)
 }
 
 /// Runs a meta-analysis with the default options.
@@ -197,20 +211,37 @@ pub fn meta_analysis(studies: &[Study], method: Method) -> Result<MetaResult> {
 /// # Errors
 ///
 /// As [`meta_analysis`], and [`Error::Level`] for a level outside (0, 1).
-pub fn meta_analysis_with(studies: &[Study], method: Method, opts: &MetaOptions) -> Result<MetaResult> {
+pub fn meta_analysis_with(
+    studies: &[Study],
+    method: Method,
+    opts: &MetaOptions,
+) -> Result<MetaResult> {
     let k = studies.len();
     if k == 0 {
-        return Err(Error::Method { at: Location::Unknown, reason: "a meta-analysis needs at least one study".into() });
+        return Err(Error::Method {
+            at: Location::Unknown,
+            reason: "a meta-analysis needs at least one study".into(),
+        });
     }
     if !(opts.level > 0.0 && opts.level < 1.0) {
-        return Err(Error::Level { at: Location::Unknown, level: opts.level });
+        return Err(Error::Level {
+            at: Location::Unknown,
+            level: opts.level,
+        });
     }
     for (i, s) in studies.iter().enumerate() {
         if !s.y.is_finite() {
-            return Err(Error::NotFinite { at: Location::Study(i), field: "y", value: s.y });
+            return Err(Error::NotFinite {
+                at: Location::Study(i),
+                field: "y",
+                value: s.y,
+            });
         }
         if !(s.v.is_finite() && s.v > 0.0) {
-            return Err(Error::Method { at: Location::Study(i), reason: format!("variance {} must be finite and positive", s.v) });
+            return Err(Error::Method {
+                at: Location::Study(i),
+                reason: format!("variance {} must be finite and positive", s.v),
+            });
         }
     }
     let (sw, sw2, swy) = studies.iter().fold((0.0, 0.0, 0.0), |(a, b, c), s| {
@@ -225,7 +256,9 @@ pub fn meta_analysis_with(studies: &[Study], method: Method, opts: &MetaOptions)
         Method::FixedEffect => (0.0, 0, true),
         Method::DerSimonianLaird => (dl(q, df, sw, sw2), 0, true),
         Method::PauleMandel => paule_mandel(studies, dl(q, df, sw, sw2), opts),
-        Method::Reml | Method::Ml => fisher_scoring(studies, dl(q, df, sw, sw2), method == Method::Reml, opts),
+        Method::Reml | Method::Ml => {
+            fisher_scoring(studies, dl(q, df, sw, sw2), method == Method::Reml, opts)
+        }
     };
     let (sws, swsy) = studies.iter().fold((0.0, 0.0), |(a, b), s| {
         let w = 1.0 / (s.v + tau2);
@@ -237,16 +270,39 @@ pub fn meta_analysis_with(studies: &[Study], method: Method, opts: &MetaOptions)
     let ci = (estimate - z * se, estimate + z * se);
     let pi_half = (tau2 + se * se).sqrt();
     let pi = (estimate - z * pi_half, estimate + z * pi_half);
-    let q_p = if df == 0 { 1.0 } else { ChiSquared::new(df as f64).expect("df > 0").sf(q) };
-    let i2_q = if q > 0.0 { ((q - df as f64) / q).max(0.0) * 100.0 } else { 0.0 };
+    let q_p = if df == 0 {
+        1.0
+    } else {
+        ChiSquared::new(df as f64).expect("df > 0").sf(q)
+    };
+    let i2_q = if q > 0.0 {
+        ((q - df as f64) / q).max(0.0) * 100.0
+    } else {
+        0.0
+    };
     let h2 = if df == 0 { 1.0 } else { q / df as f64 };
-    let s2 = if k > 1 { df as f64 * sw / (sw * sw - sw2) } else { f64::INFINITY };
-    let i2_tau = if tau2 > 0.0 && s2.is_finite() { 100.0 * tau2 / (tau2 + s2) } else { 0.0 };
+    let s2 = if k > 1 {
+        df as f64 * sw / (sw * sw - sw2)
+    } else {
+        f64::INFINITY
+    };
+    let i2_tau = if tau2 > 0.0 && s2.is_finite() {
+        100.0 * tau2 / (tau2 + s2)
+    } else {
+        0.0
+    };
     let (kh_se, kh_ci) = if k >= 2 {
-        let qkh: f64 = studies.iter().map(|s| (s.y - estimate).powi(2) / (s.v + tau2)).sum::<f64>() / df as f64;
+        let qkh: f64 = studies
+            .iter()
+            .map(|s| (s.y - estimate).powi(2) / (s.v + tau2))
+            .sum::<f64>()
+            / df as f64;
         let kh_se = (qkh / sws).sqrt();
         let t = t_quantile(opts.level, df as f64);
-        (Some(kh_se), Some((estimate - t * kh_se, estimate + t * kh_se)))
+        (
+            Some(kh_se),
+            Some((estimate - t * kh_se, estimate + t * kh_se)),
+        )
     } else {
         (None, None)
     };
@@ -281,7 +337,11 @@ pub fn meta_analysis_with(studies: &[Study], method: Method, opts: &MetaOptions)
 
 fn dl(q: f64, df: usize, sw: f64, sw2: f64) -> f64 {
     let c = sw - sw2 / sw;
-    if c > 0.0 { ((q - df as f64) / c).max(0.0) } else { 0.0 }
+    if c > 0.0 {
+        ((q - df as f64) / c).max(0.0)
+    } else {
+        0.0
+    }
 }
 
 /// Generalised Q(τ²) − (k − 1) and its derivative.
@@ -314,9 +374,17 @@ fn paule_mandel(studies: &[Study], start: f64, opts: &MetaOptions) -> (f64, usiz
     let mut tau2 = start.clamp(lo, hi);
     for it in 1..=opts.max_iterations.max(1) * 4 {
         let (g, d) = pm_g(studies, tau2);
-        if g > 0.0 { lo = tau2 } else { hi = tau2 }
+        if g > 0.0 {
+            lo = tau2
+        } else {
+            hi = tau2
+        }
         let newton = if d < 0.0 { tau2 - g / d } else { f64::NAN };
-        let next = if newton.is_finite() && newton > lo && newton < hi { newton } else { lo + (hi - lo) / 2.0 };
+        let next = if newton.is_finite() && newton > lo && newton < hi {
+            newton
+        } else {
+            lo + (hi - lo) / 2.0
+        };
         let step = (next - tau2).abs();
         tau2 = next;
         if step <= opts.tolerance * tau2.max(1.0) || hi - lo <= opts.tolerance * hi.max(1.0) {
@@ -326,7 +394,12 @@ fn paule_mandel(studies: &[Study], start: f64, opts: &MetaOptions) -> (f64, usiz
     (tau2, opts.max_iterations * 4, false)
 }
 
-fn fisher_scoring(studies: &[Study], start: f64, reml: bool, opts: &MetaOptions) -> (f64, usize, bool) {
+fn fisher_scoring(
+    studies: &[Study],
+    start: f64,
+    reml: bool,
+    opts: &MetaOptions,
+) -> (f64, usize, bool) {
     let mut tau2 = start.max(0.0);
     for it in 1..=opts.max_iterations {
         let (mut sw, mut sw2, mut sw3, mut swy) = (0.0, 0.0, 0.0, 0.0);
@@ -338,7 +411,10 @@ fn fisher_scoring(studies: &[Study], start: f64, reml: bool, opts: &MetaOptions)
             swy += w * s.y;
         }
         let mu = swy / sw;
-        let sw2r2: f64 = studies.iter().map(|s| (s.y - mu).powi(2) / (s.v + tau2).powi(2)).sum();
+        let sw2r2: f64 = studies
+            .iter()
+            .map(|s| (s.y - mu).powi(2) / (s.v + tau2).powi(2))
+            .sum();
         let step = if reml {
             let tr_p = sw - sw2 / sw;
             let tr_pp = sw2 - 2.0 * sw3 / sw + sw2 * sw2 / (sw * sw);

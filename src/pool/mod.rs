@@ -44,7 +44,7 @@ use crate::interval::Interval;
 use crate::quantity::QuantityKind;
 use crate::reconcile::ClaimRow;
 use crate::sweep::{Scratch, fixed, sweep};
-use meta::{Method, MetaOptions, meta_analysis_with};
+use meta::{MetaOptions, Method, meta_analysis_with};
 
 /// A pooling method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -98,7 +98,11 @@ pub struct PoolOptions {
 
 impl Default for PoolOptions {
     fn default() -> Self {
-        PoolOptions { methods: PoolMethod::ALL.to_vec(), influence: true, meta: MetaOptions::default() }
+        PoolOptions {
+            methods: PoolMethod::ALL.to_vec(),
+            influence: true,
+            meta: MetaOptions::default(),
+        }
     }
 }
 
@@ -106,19 +110,28 @@ impl PoolOptions {
     /// No pooled estimates.
     #[must_use]
     pub fn none() -> PoolOptions {
-        PoolOptions { methods: Vec::new(), ..PoolOptions::default() }
+        PoolOptions {
+            methods: Vec::new(),
+            ..PoolOptions::default()
+        }
     }
 }
 
 impl From<&[PoolMethod]> for PoolOptions {
     fn from(methods: &[PoolMethod]) -> Self {
-        PoolOptions { methods: methods.to_vec(), ..PoolOptions::default() }
+        PoolOptions {
+            methods: methods.to_vec(),
+            ..PoolOptions::default()
+        }
     }
 }
 
 impl<const N: usize> From<[PoolMethod; N]> for PoolOptions {
     fn from(methods: [PoolMethod; N]) -> Self {
-        PoolOptions { methods: methods.to_vec(), ..PoolOptions::default() }
+        PoolOptions {
+            methods: methods.to_vec(),
+            ..PoolOptions::default()
+        }
     }
 }
 
@@ -249,7 +262,10 @@ pub(crate) fn pool(
     }
     let (scale, note) = match kind {
         QuantityKind::Real => (Scale::Linear, None),
-        QuantityKind::Count => match rows.iter().find(|r| r.plausible.is_bounded() && r.plausible.inf() <= 0.0) {
+        QuantityKind::Count => match rows
+            .iter()
+            .find(|r| r.plausible.is_bounded() && r.plausible.inf() <= 0.0)
+        {
             Some(r) => (
                 Scale::Linear,
                 Some(format!(
@@ -261,7 +277,13 @@ pub(crate) fn pool(
             None => (Scale::Log, None),
         },
     };
-    let input = Input { rows, sources, scale, note, opts };
+    let input = Input {
+        rows,
+        sources,
+        scale,
+        note,
+        opts,
+    };
     let all: Vec<usize> = (0..rows.len()).collect();
     for &m in &opts.methods {
         let mut p = run(&input, m, &all);
@@ -277,10 +299,15 @@ fn influence(input: &Input<'_>, m: PoolMethod, value: Option<f64>) -> Influence 
     let n = input.rows.len();
     let without = |keep: &dyn Fn(usize) -> bool| -> Option<f64> {
         let subset: Vec<usize> = (0..n).filter(|&i| keep(i)).collect();
-        if subset.is_empty() { None } else { run(input, m, &subset).value }
+        if subset.is_empty() {
+            None
+        } else {
+            run(input, m, &subset).value
+        }
     };
-    let without_claim: BTreeMap<String, Option<f64>> =
-        (0..n).map(|i| (input.rows[i].id.clone(), without(&|j| j != i))).collect();
+    let without_claim: BTreeMap<String, Option<f64>> = (0..n)
+        .map(|i| (input.rows[i].id.clone(), without(&|j| j != i)))
+        .collect();
     let all_sources: BTreeSet<&String> = input.sources.iter().flat_map(|s| s.iter()).collect();
     let without_source: BTreeMap<String, Option<f64>> = all_sources
         .iter()
@@ -291,7 +318,11 @@ fn influence(input: &Input<'_>, m: PoolMethod, value: Option<f64>) -> Influence 
         let mut best: Option<(f64, &String, f64)> = None;
         for (id, w) in map {
             let Some(w) = w else { continue };
-            let shift = if v > 0.0 && *w > 0.0 { (w / v).ln().abs() } else { (w - v).abs() };
+            let shift = if v > 0.0 && *w > 0.0 {
+                (w / v).ln().abs()
+            } else {
+                (w - v).abs()
+            };
             if best.is_none_or(|b| shift > b.0) {
                 best = Some((shift, id, *w));
             }
@@ -303,7 +334,14 @@ fn influence(input: &Input<'_>, m: PoolMethod, value: Option<f64>) -> Influence 
     };
     let (most_influential_claim, claim_ratio) = most(&without_claim);
     let (most_influential_source, source_ratio) = most(&without_source);
-    Influence { without_claim, without_source, most_influential_claim, claim_ratio, most_influential_source, source_ratio }
+    Influence {
+        without_claim,
+        without_source,
+        most_influential_claim,
+        claim_ratio,
+        most_influential_source,
+        source_ratio,
+    }
 }
 
 fn empty(method: String, scale: Scale) -> Pooled {
@@ -329,19 +367,28 @@ fn closed(a: f64, b: f64) -> Option<Interval> {
 
 fn normalise(pairs: Vec<(String, f64)>) -> BTreeMap<String, f64> {
     let total: f64 = pairs.iter().map(|p| p.1).sum();
-    pairs.into_iter().map(|(k, w)| (k, if total > 0.0 { w / total } else { 0.0 })).collect()
+    pairs
+        .into_iter()
+        .map(|(k, w)| (k, if total > 0.0 { w / total } else { 0.0 }))
+        .collect()
 }
 
 fn run(input: &Input<'_>, m: PoolMethod, subset: &[usize]) -> Pooled {
     let rows = input.rows;
     match m {
         PoolMethod::WeightedMedian => {
-            let mut p = empty("reliability-weighted median of central values".into(), Scale::Linear);
+            let mut p = empty(
+                "reliability-weighted median of central values".into(),
+                Scale::Linear,
+            );
             let mut items: Vec<(f64, usize)> = Vec::new();
             for &i in subset {
                 match rows[i].central {
                     Some(c) => items.push((c, i)),
-                    None => p.excluded.push(Excluded { claim: rows[i].id.clone(), reason: "no central value".into() }),
+                    None => p.excluded.push(Excluded {
+                        claim: rows[i].id.clone(),
+                        reason: "no central value".into(),
+                    }),
                 }
             }
             items.sort_by(|a, b| a.0.total_cmp(&b.0).then(rows[a.1].id.cmp(&rows[b.1].id)));
@@ -356,21 +403,36 @@ fn run(input: &Input<'_>, m: PoolMethod, subset: &[usize]) -> Pooled {
             for (k, (c, i)) in items.iter().enumerate() {
                 cum += w(*i);
                 if 2 * cum >= total {
-                    let value = if 2 * cum == total && k + 1 < items.len() { c + (items[k + 1].0 - c) / 2.0 } else { *c };
+                    let value = if 2 * cum == total && k + 1 < items.len() {
+                        c + (items[k + 1].0 - c) / 2.0
+                    } else {
+                        *c
+                    };
                     p.value = Some(value);
                     break;
                 }
             }
-            p.weights = normalise(items.iter().map(|(_, i)| (rows[*i].id.clone(), w(*i) as f64)).collect());
+            p.weights = normalise(
+                items
+                    .iter()
+                    .map(|(_, i)| (rows[*i].id.clone(), w(*i) as f64))
+                    .collect(),
+            );
             p
         }
         PoolMethod::LinearPool => {
-            let mut p = empty("linear opinion pool (weighted mixture of uniform plausible intervals)".into(), Scale::Linear);
+            let mut p = empty(
+                "linear opinion pool (weighted mixture of uniform plausible intervals)".into(),
+                Scale::Linear,
+            );
             let mut parts: Vec<(f64, f64, f64, usize)> = Vec::new();
             for &i in subset {
                 let r = &rows[i];
                 if !r.plausible.is_bounded() {
-                    p.excluded.push(Excluded { claim: r.id.clone(), reason: "unbounded plausible interval".into() });
+                    p.excluded.push(Excluded {
+                        claim: r.id.clone(),
+                        reason: "unbounded plausible interval".into(),
+                    });
                 } else {
                     parts.push((r.plausible.inf(), r.plausible.sup(), r.weight, i));
                 }
@@ -394,7 +456,10 @@ fn run(input: &Input<'_>, m: PoolMethod, subset: &[usize]) -> Pooled {
             p
         }
         PoolMethod::BrooksIyengar => {
-            let mut p = empty("Brooks–Iyengar fusion of plausible intervals".into(), Scale::Linear);
+            let mut p = empty(
+                "Brooks–Iyengar fusion of plausible intervals".into(),
+                Scale::Linear,
+            );
             let mut ivs = Vec::new();
             let mut idx = Vec::new();
             for &i in subset {
@@ -402,7 +467,10 @@ fn run(input: &Input<'_>, m: PoolMethod, subset: &[usize]) -> Pooled {
                     ivs.push(rows[i].plausible);
                     idx.push(i);
                 } else {
-                    p.excluded.push(Excluded { claim: rows[i].id.clone(), reason: "unbounded plausible interval".into() });
+                    p.excluded.push(Excluded {
+                        claim: rows[i].id.clone(),
+                        reason: "unbounded plausible interval".into(),
+                    });
                 }
             }
             if ivs.is_empty() {
@@ -424,10 +492,17 @@ fn run(input: &Input<'_>, m: PoolMethod, subset: &[usize]) -> Pooled {
             }
             p.value = Some(num / den);
             p.interval = hull;
-            p.weights = normalise(used.iter().map(|&j| (rows[idx[j]].id.clone(), 1.0)).collect());
+            p.weights = normalise(
+                used.iter()
+                    .map(|&j| (rows[idx[j]].id.clone(), 1.0))
+                    .collect(),
+            );
             for j in 0..ivs.len() {
                 if !used.contains(&j) {
-                    p.excluded.push(Excluded { claim: rows[idx[j]].id.clone(), reason: "outside the fused region (counted as faulty)".into() });
+                    p.excluded.push(Excluded {
+                        claim: rows[idx[j]].id.clone(),
+                        reason: "outside the fused region (counted as faulty)".into(),
+                    });
                 }
             }
             bound_checks(&mut p, rows, subset, |r| !r.plausible.is_bounded());
@@ -480,7 +555,12 @@ fn mixture_quantile(parts: &[(f64, f64, f64, usize)], t: f64) -> Option<f64> {
     ev.last().map(|e| e.0)
 }
 
-fn bound_checks(p: &mut Pooled, rows: &[ClaimRow], subset: &[usize], is_bound: impl Fn(&ClaimRow) -> bool) {
+fn bound_checks(
+    p: &mut Pooled,
+    rows: &[ClaimRow],
+    subset: &[usize],
+    is_bound: impl Fn(&ClaimRow) -> bool,
+) {
     let Some(v) = p.value else { return };
     for &i in subset {
         let r = &rows[i];
@@ -494,7 +574,11 @@ fn bound_checks(p: &mut Pooled, rows: &[ClaimRow], subset: &[usize], is_bound: i
         } else {
             "satisfied"
         };
-        p.bounds.push(BoundCheck { claim: r.id.clone(), bound: r.hard, status: status.into() });
+        p.bounds.push(BoundCheck {
+            claim: r.id.clone(),
+            bound: r.hard,
+            status: status.into(),
+        });
     }
 }
 
@@ -511,7 +595,10 @@ fn meta_pool(input: &Input<'_>, method: Method, subset: &[usize]) -> Pooled {
         Method::Reml => "random effects, REML τ²",
         Method::Ml => "random effects, ML τ²",
     };
-    let mut p = empty(format!("{name}, inverse-variance, on the {scale_name} scale"), input.scale);
+    let mut p = empty(
+        format!("{name}, inverse-variance, on the {scale_name} scale"),
+        input.scale,
+    );
     p.note = input.note.clone();
     let mut studies = Vec::new();
     let mut used = Vec::new();
@@ -520,12 +607,19 @@ fn meta_pool(input: &Input<'_>, method: Method, subset: &[usize]) -> Pooled {
         let r = &rows[i];
         let reason = match r.central {
             None => Some("no central value"),
-            Some(_) if !r.plausible.is_bounded() => Some("one-sided (unbounded plausible interval)"),
-            Some(_) if r.plausible.width() == 0.0 => Some("zero-width interval: no sampling variance"),
+            Some(_) if !r.plausible.is_bounded() => {
+                Some("one-sided (unbounded plausible interval)")
+            }
+            Some(_) if r.plausible.width() == 0.0 => {
+                Some("zero-width interval: no sampling variance")
+            }
             _ => None,
         };
         if let Some(reason) = reason {
-            p.excluded.push(Excluded { claim: r.id.clone(), reason: reason.into() });
+            p.excluded.push(Excluded {
+                claim: r.id.clone(),
+                reason: reason.into(),
+            });
             if r.central.is_none() || !r.plausible.is_bounded() {
                 bound_rows.push(i);
             }
@@ -534,11 +628,20 @@ fn meta_pool(input: &Input<'_>, method: Method, subset: &[usize]) -> Pooled {
         let c = r.central.expect("checked");
         let z = meta::z_quantile(r.level);
         let (y, v) = match input.scale {
-            Scale::Log => (c.ln(), ((r.plausible.sup().ln() - r.plausible.inf().ln()) / (2.0 * z)).powi(2)),
-            Scale::Linear => (c, ((r.plausible.sup() - r.plausible.inf()) / (2.0 * z)).powi(2)),
+            Scale::Log => (
+                c.ln(),
+                ((r.plausible.sup().ln() - r.plausible.inf().ln()) / (2.0 * z)).powi(2),
+            ),
+            Scale::Linear => (
+                c,
+                ((r.plausible.sup() - r.plausible.inf()) / (2.0 * z)).powi(2),
+            ),
         };
         if !(v > 0.0 && v.is_finite() && y.is_finite()) {
-            p.excluded.push(Excluded { claim: r.id.clone(), reason: "no usable variance".into() });
+            p.excluded.push(Excluded {
+                claim: r.id.clone(),
+                reason: "no usable variance".into(),
+            });
             continue;
         }
         studies.push(meta::Study::new(y, v));
@@ -559,7 +662,11 @@ fn meta_pool(input: &Input<'_>, method: Method, subset: &[usize]) -> Pooled {
     if method != Method::FixedEffect {
         p.prediction = closed(back(fit.pi.0), back(fit.pi.1));
     }
-    p.weights = used.iter().zip(&fit.weights).map(|(&i, w)| (rows[i].id.clone(), *w)).collect();
+    p.weights = used
+        .iter()
+        .zip(&fit.weights)
+        .map(|(&i, w)| (rows[i].id.clone(), *w))
+        .collect();
     p.heterogeneity = Some(Heterogeneity {
         tau2: fit.tau2,
         tau: fit.tau,
