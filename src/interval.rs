@@ -179,6 +179,19 @@ impl Interval {
         (low < high).then_some(Interval { low, high })
     }
 
+    /// `[low, high]` (high = +∞ for unbounded) from values already checked to be finite,
+    /// ordered and not NaN.
+    pub(crate) fn closed_checked(low: f64, high: f64) -> Interval {
+        let lo = Cut::Below(NotNan::new(low).expect("checked"));
+        let hi = if high.is_finite() {
+            Cut::Above(NotNan::new(high).expect("checked"))
+        } else {
+            Cut::PosInf
+        };
+        debug_assert!(lo < hi);
+        Interval { low: lo, high: hi }
+    }
+
     pub(crate) fn low_cut(&self) -> Cut {
         self.low
     }

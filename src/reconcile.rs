@@ -22,7 +22,7 @@ use crate::pool::{self, PoolOptions, Pooled};
 use crate::quantity::{Quantity, QuantityKind, Temporal};
 use crate::relation::{PairRelation, relate};
 use crate::source::ReliabilityWeights;
-use crate::sweep::{Scratch, SupportStep, fixed, sweep};
+use crate::sweep::{Scratch, SupportStep, Sweep, fixed, sweep};
 
 /// The overall verdict on one quantity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -254,6 +254,7 @@ pub struct Reconciler {
     relation_limit: usize,
     pool: PoolOptions,
     profile: bool,
+    parallel: bool,
 }
 
 impl Default for Reconciler {
@@ -263,6 +264,7 @@ impl Default for Reconciler {
             relation_limit: 200,
             pool: PoolOptions::default(),
             profile: true,
+            parallel: true,
         }
     }
 }
@@ -304,6 +306,13 @@ impl Reconciler {
         self
     }
 
+    /// Reconciles on one thread even with the `parallel` feature (results are identical).
+    #[must_use]
+    pub fn sequential(mut self) -> Reconciler {
+        self.parallel = false;
+        self
+    }
+
     /// Reconciles every quantity of the set. The result does not depend on the order of
     /// claims, sources or quantities in the set.
     #[must_use]
@@ -325,12 +334,14 @@ impl Reconciler {
             .collect();
         let run = |(q, mut claims): (&Quantity, Vec<&Claim>)| {
             claims.sort_by(|a, b| a.id().cmp(b.id()));
-            self.quantity(set, q, &claims, &mut Scratch::default())
+            self.quantity(set, q, &claims, &mut Work::default())
         };
         #[cfg(feature = "parallel")]
-        let mut quantities: Vec<QuantityReport> = {
+        let mut quantities: Vec<QuantityReport> = if self.parallel {
             use rayon::prelude::*;
             jobs.into_par_iter().map(run).collect()
+        } else {
+            jobs.into_iter().map(run).collect()
         };
         #[cfg(not(feature = "parallel"))]
         let mut quantities: Vec<QuantityReport> = jobs.into_iter().map(run).collect();
@@ -348,7 +359,7 @@ impl Reconciler {
         set: &ClaimSet,
         q: &Quantity,
         claims: &[&Claim],
-        scratch: &mut Scratch,
+        work: &mut Work,
     ) -> QuantityReport {
         let rows: Vec<ClaimRow> = claims
             .iter()
@@ -370,7 +381,7 @@ impl Reconciler {
             .collect();
         let estimates: Vec<&Estimate> = claims.iter().map(|c| c.estimate()).collect();
         let source_lists: Vec<&[String]> = claims.iter().map(|c| c.sources()).collect();
-        let mut report = summarize(q, rows, self.relation_limit, self.profile, scratch);
+        let mut report = summarize(q, rows, self.relation_limit, self.profile, work);
         report.pooled = pool::pool(
             &report.claims,
             &estimates,
@@ -382,19 +393,36 @@ impl Reconciler {
     }
 }
 
-/// The summary of one quantity from its claim rows (sorted by id): everything but the
-/// pooled estimates.
-pub(crate) fn summarize(
-    q: &Quantity,
-    rows: Vec<ClaimRow>,
-    relation_limit: usize,
+/// Reusable buffers for summarising many quantities without allocating per quantity.
+#[derive(Debug, Default)]
+pub(crate) struct Work {
+    pub scratch: Scratch,
+    pub sweep: Sweep,
+    pub deciding: Vec<usize>,
+    pub in_top: Vec<bool>,
+    order: Vec<usize>,
+    keys: Vec<(usize, i128)>,
+}
+
+/// The figures of the summary that need no ids: shared by the reconciler and the table
+/// path. `work.deciding` and `work.in_top` hold the deciding claims and the members of the
+/// largest cluster(s); `work.sweep` the regions and cliques; the returned order lists the
+/// cliques largest first.
+pub(crate) struct Core {
+    pub envelope: Interval,
+    pub consensus: Option<Interval>,
+    pub verdict: Verdict,
+    pub dissenters: usize,
+}
+
+pub(crate) fn core(
+    plausible: &[Interval],
+    hard: &[Interval],
+    weights: &[f64],
     profile: bool,
-    scratch: &mut Scratch,
-) -> QuantityReport {
-    let n = rows.len();
-    let ids = |v: &[usize]| v.iter().map(|&i| rows[i].id.clone()).collect::<Vec<_>>();
-    let plausible: Vec<Interval> = rows.iter().map(|r| r.plausible).collect();
-    let weights: Vec<f64> = rows.iter().map(|r| r.weight).collect();
+    work: &mut Work,
+) -> Core {
+    let n = plausible.len();
     let envelope = plausible
         .iter()
         .skip(1)
@@ -403,64 +431,115 @@ pub(crate) fn summarize(
         .iter()
         .skip(1)
         .try_fold(plausible[0], |a, b| a.intersection(b));
-
-    let s = sweep(&plausible, &weights, profile, scratch);
-    let best_supported = s
-        .best
-        .iter()
-        .map(|(interval, weight, members)| Region {
-            interval: *interval,
-            weight: *weight,
-            claims: ids(members),
-        })
-        .collect();
+    sweep(
+        plausible,
+        weights,
+        profile,
+        &mut work.scratch,
+        &mut work.sweep,
+    );
 
     // Verdict: by Helly's theorem on the line, intervals share a point iff every pair does,
     // so the extreme bounds decide it.
-    let extremes = |iv: &dyn Fn(&ClaimRow) -> Interval| {
-        let max_low = rows.iter().map(|r| iv(r).low_cut()).max().expect("n > 0");
-        let min_high = rows.iter().map(|r| iv(r).high_cut()).min().expect("n > 0");
-        let mut d: Vec<usize> = (0..n)
-            .filter(|&i| iv(&rows[i]).low_cut() == max_low || iv(&rows[i]).high_cut() == min_high)
-            .collect();
-        d.sort_unstable();
-        (max_low < min_high, d)
+    let extremes = |ivs: &[Interval], out: &mut Vec<usize>| {
+        let max_low = ivs.iter().map(Interval::low_cut).max().expect("n > 0");
+        let min_high = ivs.iter().map(Interval::high_cut).min().expect("n > 0");
+        out.clear();
+        out.extend(
+            (0..ivs.len())
+                .filter(|&i| ivs[i].low_cut() == max_low || ivs[i].high_cut() == min_high),
+        );
+        max_low < min_high
     };
-    let (verdict, deciding) = if n == 1 {
-        (Verdict::Single, vec![0])
+    let verdict = if n == 1 {
+        work.deciding.clear();
+        work.deciding.push(0);
+        Verdict::Single
+    } else if extremes(plausible, &mut work.deciding) {
+        Verdict::Consistent
     } else {
-        let (meet, d) = extremes(&|r: &ClaimRow| r.plausible);
-        if meet {
-            (Verdict::Consistent, d)
+        let mut hard_deciding = std::mem::take(&mut work.order);
+        let verdict = if extremes(hard, &mut hard_deciding) {
+            Verdict::Tension
         } else {
-            let (hard_meet, hd) = extremes(&|r: &ClaimRow| r.hard);
-            if hard_meet {
-                (Verdict::Tension, d)
-            } else {
-                (Verdict::Contradiction, hd)
-            }
-        }
+            std::mem::swap(&mut work.deciding, &mut hard_deciding);
+            Verdict::Contradiction
+        };
+        work.order = hard_deciding;
+        verdict
     };
 
-    // Clusters, largest first; dissenters lie outside every largest one.
-    let mut cliques = s.cliques;
-    let fw = |c: &Vec<usize>| c.iter().map(|&i| fixed(weights[i])).sum::<i128>();
-    cliques.sort_by(|a, b| {
-        b.len()
-            .cmp(&a.len())
-            .then_with(|| fw(b).cmp(&fw(a)))
-            .then_with(|| a.cmp(b))
+    // Clusters, largest first (by size, then weight, then members); dissenters lie outside
+    // every largest one.
+    let sw = &work.sweep;
+    work.keys.clear();
+    work.keys.extend(sw.cliques.iter().map(|c| {
+        (
+            c.len(),
+            sw.members(c)
+                .iter()
+                .map(|&i| fixed(weights[i as usize]))
+                .sum::<i128>(),
+        )
+    }));
+    work.order.clear();
+    work.order.extend(0..sw.cliques.len());
+    let keys = &work.keys;
+    work.order.sort_by(|&a, &b| {
+        (keys[b].0, keys[b].1)
+            .cmp(&(keys[a].0, keys[a].1))
+            .then_with(|| sw.members(&sw.cliques[a]).cmp(sw.members(&sw.cliques[b])))
     });
-    let top = cliques.first().map(|c| (c.len(), fw(c)));
-    let mut in_top = vec![false; n];
-    for c in cliques.iter().filter(|c| Some((c.len(), fw(c))) == top) {
-        for &i in c {
-            in_top[i] = true;
+    work.in_top.clear();
+    work.in_top.resize(n, false);
+    let top = work.order.first().map(|&c| keys[c]);
+    for &c in work.order.iter().take_while(|&&c| Some(keys[c]) == top) {
+        for &i in sw.members(&sw.cliques[c]) {
+            work.in_top[i as usize] = true;
         }
     }
-    let dissenters = ids(&(0..n).filter(|&i| !in_top[i]).collect::<Vec<_>>());
-    let clusters = cliques.iter().map(|c| ids(c)).collect();
+    let dissenters = work.in_top.iter().filter(|t| !**t).count();
+    Core {
+        envelope,
+        consensus,
+        verdict,
+        dissenters,
+    }
+}
 
+/// The summary of one quantity from its claim rows (sorted by id): everything but the
+/// pooled estimates.
+pub(crate) fn summarize(
+    q: &Quantity,
+    rows: Vec<ClaimRow>,
+    relation_limit: usize,
+    profile: bool,
+    work: &mut Work,
+) -> QuantityReport {
+    let n = rows.len();
+    let ids =
+        |v: &mut dyn Iterator<Item = usize>| v.map(|i| rows[i].id.clone()).collect::<Vec<_>>();
+    let plausible: Vec<Interval> = rows.iter().map(|r| r.plausible).collect();
+    let hard: Vec<Interval> = rows.iter().map(|r| r.hard).collect();
+    let weights: Vec<f64> = rows.iter().map(|r| r.weight).collect();
+    let c = core(&plausible, &hard, &weights, profile, work);
+    let sw = &work.sweep;
+    let best_supported = sw
+        .best
+        .iter()
+        .map(|(interval, weight, m)| Region {
+            interval: *interval,
+            weight: *weight,
+            claims: ids(&mut sw.members(m).iter().map(|&i| i as usize)),
+        })
+        .collect();
+    let clusters = work
+        .order
+        .iter()
+        .map(|&k| ids(&mut sw.members(&sw.cliques[k]).iter().map(|&i| i as usize)))
+        .collect();
+    let dissenters = ids(&mut (0..n).filter(|&i| !work.in_top[i]));
+    let deciding = ids(&mut work.deciding.iter().copied());
     let relations_complete = n <= relation_limit;
     let mut report = QuantityReport {
         quantity: q.id().to_string(),
@@ -471,12 +550,12 @@ pub(crate) fn summarize(
         subject_side: q.subject_side().map(str::to_string),
         stance: stance_breakdown(&rows),
         claims: Vec::new(),
-        envelope,
-        consensus,
-        support: s.support,
+        envelope: c.envelope,
+        consensus: c.consensus,
+        support: std::mem::take(&mut work.sweep.support),
         best_supported,
-        verdict,
-        deciding: ids(&deciding),
+        verdict: c.verdict,
+        deciding,
         relations: Vec::new(),
         relations_complete,
         clusters,

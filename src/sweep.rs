@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::ops::Range;
+
 use crate::interval::{Cut, Interval};
 
 /// Weights are summed in fixed point (2⁻³² units) so that ties between regions are exact
@@ -24,12 +26,19 @@ pub struct SupportStep {
     pub claims: usize,
 }
 
-/// The output of one sweep, in item indices.
+/// The output of one sweep, in item indices: member lists are ranges of `members`.
 #[derive(Debug, Default)]
 pub(crate) struct Sweep {
     pub support: Vec<SupportStep>,
-    pub best: Vec<(Interval, f64, Vec<usize>)>,
-    pub cliques: Vec<Vec<usize>>,
+    pub best: Vec<(Interval, f64, Range<usize>)>,
+    pub cliques: Vec<Range<usize>>,
+    pub members: Vec<u32>,
+}
+
+impl Sweep {
+    pub fn members(&self, r: &Range<usize>) -> &[u32] {
+        &self.members[r.clone()]
+    }
 }
 
 /// Reusable buffers, so that reconciling many quantities allocates once.
@@ -38,6 +47,7 @@ pub(crate) struct Scratch {
     events: Vec<(Cut, u8, u32)>,
     position: Vec<usize>,
     active: Vec<usize>,
+    fixed: Vec<i128>,
 }
 
 impl Scratch {
@@ -54,10 +64,12 @@ impl Scratch {
         }
     }
 
-    fn sorted_active(&self) -> Vec<usize> {
-        let mut v = self.active.clone();
-        v.sort_unstable();
-        v
+    /// Appends the active set, sorted, to `members`; returns its range.
+    fn push_active(&self, members: &mut Vec<u32>) -> Range<usize> {
+        let start = members.len();
+        members.extend(self.active.iter().map(|&i| i as u32));
+        members[start..].sort_unstable();
+        start..members.len()
     }
 }
 
@@ -72,17 +84,22 @@ pub(crate) fn sweep(
     weights: &[f64],
     with_profile: bool,
     s: &mut Scratch,
-) -> Sweep {
+    out: &mut Sweep,
+) {
     let n = intervals.len();
+    out.support.clear();
+    out.best.clear();
+    out.cliques.clear();
+    out.members.clear();
     s.events.clear();
     for (i, iv) in intervals.iter().enumerate() {
         s.events.push((iv.low_cut(), 1, i as u32));
         s.events.push((iv.high_cut(), 0, i as u32));
     }
     s.events.sort_unstable();
-    let fixed_w: Vec<i128> = weights.iter().map(|w| fixed(*w)).collect();
-
-    let mut out = Sweep::default();
+    s.fixed.clear();
+    s.fixed.extend(weights.iter().map(|w| fixed(*w)));
+    let fixed_w = &s.fixed;
     // Pass 1: the profile and its maximum (by weight, then by count).
     let mut w: i128 = 0;
     let mut count = 0usize;
@@ -130,12 +147,13 @@ pub(crate) fn sweep(
             let (_, kind, i) = s.events[k];
             if kind == 1 {
                 s.insert(i as usize);
-                w += fixed_w[i as usize];
+                w += s.fixed[i as usize];
                 grew = true;
             } else {
-                w -= fixed_w[i as usize];
+                w -= s.fixed[i as usize];
                 if grew {
-                    out.cliques.push(s.sorted_active());
+                    let r = s.push_active(&mut out.members);
+                    out.cliques.push(r);
                     grew = false;
                 }
                 s.remove(i as usize);
@@ -146,10 +164,9 @@ pub(crate) fn sweep(
             let here = (w, s.active.len());
             if Some(here) == best {
                 let interval = Interval::from_cuts(cut, s.events[k].0).expect("cuts increase");
-                out.best
-                    .push((interval, here.0 as f64 / SCALE, s.sorted_active()));
+                let r = s.push_active(&mut out.members);
+                out.best.push((interval, here.0 as f64 / SCALE, r));
             }
         }
     }
-    out
 }

@@ -14,7 +14,8 @@
 //!   `−Σ w*_i² (y_i − μ*)²`); **REML** and **ML** by Fisher scoring (Viechtbauer 2005,
 //!   *J. Educ. Behav. Stat.* 30(3)): REML step `(Σ w*² r² − tr P) / tr(P²)` with
 //!   `tr P = Σw* − Σw*²/Σw*` and `tr(P²) = Σw*² − 2Σw*³/Σw* + (Σw*²)²/(Σw*)²`; ML step
-//!   `(Σ w*² r² − Σw*) / Σw*²`; started at the DL value, truncated at 0;
+//!   `(Σ w*² r² − Σw*) / Σw*²`; started at the DL value, then secant steps on the score
+//!   kept inside a bracket of its root (bisection as the fallback), truncated at 0;
 //! - random effects: `w*_i = 1/(v_i + τ²)`, `μ = Σ w*_i y_i / Σ w*_i`, `SE = 1/√Σ w*_i`;
 //! - Wald CI `μ ± z·SE`; metafor's τ²-based `I² = 100·τ²/(τ² + s²)` with
 //!   `s² = (k − 1)·Σw / ((Σw)² − Σw²)`;
@@ -191,9 +192,28 @@ pub(crate) fn z_quantile(level: f64) -> f64 {
 }
 
 fn t_quantile(level: f64, df: f64) -> f64 {
-    StudentsT::new(0.0, 1.0, df)
-        .expect("df > 0")
-        .inverse_cdf(1.0 - (1.0 - level) / 2.0)
+    let compute = |df: f64| {
+        StudentsT::new(0.0, 1.0, df)
+            .expect("df > 0")
+            .inverse_cdf(1.0 - (1.0 - level) / 2.0)
+    };
+    // Every fit asks for the 95 % quantile at a small df: compute those once, keep them.
+    static T95: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    if level == 0.95 && (1.0..=256.0).contains(&df) && df.fract() == 0.0 {
+        let table = T95.get_or_init(|| {
+            (0..=256)
+                .map(|d| {
+                    if d == 0 {
+                        f64::NAN
+                    } else {
+                        compute(f64::from(d))
+                    }
+                })
+                .collect()
+        });
+        return table[df as usize];
+    }
+    compute(df)
 }
 
 /// Runs a meta-analysis with the default options.
@@ -394,38 +414,84 @@ fn paule_mandel(studies: &[Study], start: f64, opts: &MetaOptions) -> (f64, usiz
     (tau2, opts.max_iterations * 4, false)
 }
 
+/// The REML (or ML) score in τ² and its Fisher information.
+fn score(studies: &[Study], tau2: f64, reml: bool) -> (f64, f64) {
+    let (mut sw, mut sw2, mut sw3, mut swy) = (0.0, 0.0, 0.0, 0.0);
+    for s in studies {
+        let w = 1.0 / (s.v + tau2);
+        sw += w;
+        sw2 += w * w;
+        sw3 += w * w * w;
+        swy += w * s.y;
+    }
+    let mu = swy / sw;
+    let sw2r2: f64 = studies
+        .iter()
+        .map(|s| ((s.y - mu) / (s.v + tau2)).powi(2))
+        .sum();
+    if reml {
+        let tr_p = sw - sw2 / sw;
+        let tr_pp = sw2 - 2.0 * sw3 / sw + sw2 * sw2 / (sw * sw);
+        (sw2r2 - tr_p, tr_pp)
+    } else {
+        (sw2r2 - sw, sw2)
+    }
+}
+
+/// Fisher scoring, safeguarded: the root of the score is kept in a bracket [lo, hi] (score
+/// positive below, negative above), and a step that leaves it is replaced by bisection, so
+/// the iteration converges in a bounded number of steps.
 fn fisher_scoring(
     studies: &[Study],
     start: f64,
     reml: bool,
     opts: &MetaOptions,
 ) -> (f64, usize, bool) {
-    let mut tau2 = start.max(0.0);
-    for it in 1..=opts.max_iterations {
-        let (mut sw, mut sw2, mut sw3, mut swy) = (0.0, 0.0, 0.0, 0.0);
-        for s in studies {
-            let w = 1.0 / (s.v + tau2);
-            sw += w;
-            sw2 += w * w;
-            sw3 += w * w * w;
-            swy += w * s.y;
+    let (f0, _) = score(studies, 0.0, reml);
+    if f0 <= 0.0 {
+        return (0.0, 1, true);
+    }
+    let mut lo = 0.0;
+    let mut hi = start.max(1e-8);
+    let mut evals = 1;
+    loop {
+        let (f, _) = score(studies, hi, reml);
+        evals += 1;
+        if f < 0.0 || evals > 200 {
+            break;
         }
-        let mu = swy / sw;
-        let sw2r2: f64 = studies
-            .iter()
-            .map(|s| (s.y - mu).powi(2) / (s.v + tau2).powi(2))
-            .sum();
-        let step = if reml {
-            let tr_p = sw - sw2 / sw;
-            let tr_pp = sw2 - 2.0 * sw3 / sw + sw2 * sw2 / (sw * sw);
-            (sw2r2 - tr_p) / tr_pp
+        lo = hi;
+        hi *= 4.0;
+    }
+    let mut tau2 = start.clamp(lo, hi);
+    let mut prev: Option<(f64, f64)> = None;
+    for it in 1..=opts.max_iterations {
+        let (f, info) = score(studies, tau2, reml);
+        if f > 0.0 {
+            lo = tau2
         } else {
-            (sw2r2 - sw) / sw2
+            hi = tau2
+        }
+        // A secant step on the score once two points are known (superlinear), a Fisher
+        // scoring step before; bisection when a step would leave the bracket.
+        let slope = match prev {
+            Some((t0, f0)) if t0 != tau2 && f0 != f => (f - f0) / (tau2 - t0),
+            _ => -info,
         };
-        let next = (tau2 + step).max(0.0);
+        let stepped = if slope < 0.0 {
+            tau2 - f / slope
+        } else {
+            f64::NAN
+        };
+        let next = if stepped.is_finite() && stepped > lo && stepped < hi {
+            stepped
+        } else {
+            lo + (hi - lo) / 2.0
+        };
+        prev = Some((tau2, f));
         let moved = (next - tau2).abs();
         tau2 = next;
-        if moved <= opts.tolerance * tau2.max(1.0) {
+        if moved <= opts.tolerance * tau2.max(1.0) || hi - lo <= opts.tolerance * hi.max(1.0) {
             return (tau2, it, true);
         }
     }

@@ -43,7 +43,7 @@ use crate::estimate::Estimate;
 use crate::interval::Interval;
 use crate::quantity::QuantityKind;
 use crate::reconcile::ClaimRow;
-use crate::sweep::{Scratch, fixed, sweep};
+use crate::sweep::{Scratch, Sweep, fixed, sweep};
 use meta::{MetaOptions, Method, meta_analysis_with};
 
 /// A pooling method.
@@ -477,7 +477,8 @@ fn run(input: &Input<'_>, m: PoolMethod, subset: &[usize]) -> Pooled {
                 return p;
             }
             let ones = vec![1.0; ivs.len()];
-            let s = sweep(&ivs, &ones, false, &mut Scratch::default());
+            let mut s = Sweep::default();
+            sweep(&ivs, &ones, false, &mut Scratch::default(), &mut s);
             let threshold = s.best.first().map_or(0, |b| b.2.len());
             p.faulty = Some(ivs.len() - threshold);
             let (mut num, mut den) = (0.0, 0.0);
@@ -488,7 +489,7 @@ fn run(input: &Input<'_>, m: PoolMethod, subset: &[usize]) -> Pooled {
                 num += members.len() as f64 * mid;
                 den += members.len() as f64;
                 hull = Some(hull.map_or(*interval, |h| h.hull(interval)));
-                used.extend(members.iter().copied());
+                used.extend(s.members(members).iter().map(|&j| j as usize));
             }
             p.value = Some(num / den);
             p.interval = hull;
