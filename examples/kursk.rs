@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --example kursk                  # the text report
 //! cargo run --example kursk -- --format json # the JSON report (DESIGN §5)
+//! cargo run --example kursk -- --format markdown|html|svg > report.md|.html|.svg
 //! ```
 
 use std::process::ExitCode;
@@ -18,7 +19,7 @@ fn main() -> ExitCode {
         [] => "text",
         [flag, f] if flag == "--format" => f.as_str(),
         _ => {
-            eprintln!("usage: kursk [--format text|json]");
+            eprintln!("usage: kursk [--format text|json|markdown|html|svg]");
             return ExitCode::from(2);
         }
     };
@@ -56,8 +57,14 @@ fn main() -> ExitCode {
             }
         }
         "json" => println!("{}", reconciliation.to_json_string()),
+        "markdown" => print!("{}", reconciliation.to_markdown()),
+        "html" => print!("{}", reconciliation.to_html()),
+        "svg" => print!(
+            "{}",
+            crosscheck::chart::Chart::new(&reconciliation).to_svg()
+        ),
         other => {
-            eprintln!("unknown format `{other}`: expected text or json");
+            eprintln!("unknown format `{other}`: expected text, json, markdown, html or svg");
             return ExitCode::from(2);
         }
     }

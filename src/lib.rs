@@ -58,6 +58,9 @@
 //!
 //! - `parallel` (default): reconcile quantities in parallel with rayon. Results are
 //!   identical with and without it.
+//! - `evcxr` (default, no dependencies): `evcxr_display` on [`Reconciliation`],
+//!   [`QuantityReport`], [`ClaimSet`] and [`chart::Chart`], so they render as HTML tables
+//!   and SVG charts in Jupyter notebooks with the evcxr kernel (see `examples/kursk.ipynb`).
 //!
 //! # Errors
 //!
@@ -65,10 +68,13 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+pub mod chart;
 mod claim;
 mod claimset;
 mod error;
 mod estimate;
+#[cfg(feature = "evcxr")]
+pub mod evcxr;
 mod format;
 mod interval;
 mod io;
@@ -79,6 +85,7 @@ mod relation;
 pub mod report;
 mod source;
 mod sweep;
+pub mod table;
 pub mod wording;
 
 pub use claim::{Citation, Claim, PartialDate, Stance};

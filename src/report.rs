@@ -310,3 +310,385 @@ impl fmt::Display for QuantityReport {
         f.write_str(&s)
     }
 }
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn pooled_cells(key: &str, p: &Pooled) -> Vec<String> {
+    let h = p.heterogeneity.as_ref();
+    let influence = p
+        .influence
+        .as_ref()
+        .and_then(|i| {
+            Some(format!(
+                "{} (×{:.2})",
+                i.most_influential_claim.as_ref()?,
+                i.claim_ratio?
+            ))
+        })
+        .filter(|_| p.weights.len() > 1)
+        .unwrap_or_else(|| "—".into());
+    vec![
+        key.to_string(),
+        opt(p.value),
+        p.interval.map_or("—".into(), |i| i.to_string()),
+        p.prediction.map_or("—".into(), |i| i.to_string()),
+        h.map_or("—".into(), |h| format!("{:.3}", h.tau2)),
+        h.map_or("—".into(), |h| format!("{:.0}%", h.i2_tau)),
+        p.weights.len().to_string(),
+        influence,
+    ]
+}
+
+const POOLED_HEAD: [&str; 8] = [
+    "method",
+    "value",
+    "interval",
+    "prediction",
+    "τ²",
+    "I²",
+    "claims",
+    "most influential (value without ÷ value)",
+];
+
+fn ordered_pooled(q: &QuantityReport) -> Vec<(&String, &Pooled)> {
+    let order = crate::pool::PoolMethod::ALL.map(crate::pool::PoolMethod::key);
+    let mut v: Vec<(&String, &Pooled)> = q.pooled.iter().collect();
+    v.sort_by_key(|(k, _)| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
+    v
+}
+
+fn claim_cells(c: &crate::reconcile::ClaimRow) -> Vec<String> {
+    vec![
+        c.id.clone(),
+        c.sources.join(", "),
+        c.stance.as_str().to_string(),
+        c.wording.clone().unwrap_or_else(|| "(numeric)".into()),
+        c.rule.clone().unwrap_or_else(|| "—".into()),
+        c.plausible.to_string(),
+        c.hard.to_string(),
+        opt(c.central),
+    ]
+}
+
+const CLAIM_HEAD: [&str; 8] = [
+    "claim",
+    "sources",
+    "stance",
+    "wording",
+    "read as",
+    "plausible",
+    "hard",
+    "central",
+];
+
+fn facts(q: &QuantityReport) -> Vec<(&'static str, String)> {
+    let mut v = vec![
+        ("verdict", verdict_text(q)),
+        ("envelope", q.envelope.to_string()),
+        (
+            "consensus",
+            q.consensus.map_or("none".into(), |c| c.to_string()),
+        ),
+        (
+            "best supported",
+            q.best_supported
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} (weight {}: {})",
+                        r.interval,
+                        format_number(r.weight),
+                        r.claims.join(", ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        (
+            "clusters",
+            q.clusters
+                .iter()
+                .map(|c| format!("{{{}}}", c.join(", ")))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        (
+            "dissenters",
+            if q.dissenters.is_empty() {
+                "none".into()
+            } else {
+                q.dissenters.join(", ")
+            },
+        ),
+        ("stance", q.stance.summary.clone()),
+    ];
+    for p in q.relations.iter().filter(|p| !p.relation.agrees()) {
+        let mut s = format!("{} vs {}: {}", p.a, p.b, p.relation);
+        if let Some(g) = p.gap {
+            let _ = write!(s, ", gap {}", format_number(g));
+        }
+        if let Some(r) = p.central_ratio {
+            let _ = write!(s, ", central values {r:.2}× apart");
+        }
+        v.push(("disagreement", s));
+    }
+    v
+}
+
+fn md_table(head: &[&str], rows: &[Vec<String>]) -> String {
+    let mut s = format!("| {} |\n|{}\n", head.join(" | "), "---|".repeat(head.len()));
+    for r in rows {
+        let cells: Vec<String> = r.iter().map(|c| md_escape(c)).collect();
+        let _ = writeln!(s, "| {} |", cells.join(" | "));
+    }
+    s
+}
+
+impl QuantityReport {
+    /// This quantity as Markdown: a heading, the facts, the claims table and the pooled
+    /// estimates.
+    #[must_use]
+    pub fn to_markdown(&self) -> String {
+        let mut s = format!(
+            "## {} — {}\n\n",
+            self.quantity,
+            if self.description.is_empty() {
+                "(no description)"
+            } else {
+                &self.description
+            }
+        );
+        if self.is_projection() {
+            s.push_str("**Projection**: hypothetical or future figures, reconciled apart from present counts.\n\n");
+        }
+        for (k, v) in facts(self) {
+            let _ = writeln!(s, "- **{k}**: {}", md_escape(&v));
+        }
+        s.push('\n');
+        let rows: Vec<Vec<String>> = self.claims.iter().map(claim_cells).collect();
+        s.push_str(&md_table(&CLAIM_HEAD, &rows));
+        if self.claims.len() > 1 && !self.pooled.is_empty() {
+            s.push_str("\nPooled estimates (each named by its method):\n\n");
+            let rows: Vec<Vec<String>> = ordered_pooled(self)
+                .into_iter()
+                .map(|(k, p)| pooled_cells(k, p))
+                .collect();
+            s.push_str(&md_table(&POOLED_HEAD, &rows));
+        }
+        s.push('\n');
+        s
+    }
+
+    /// This quantity as a self-contained HTML fragment (inline CSS, the chart embedded).
+    #[must_use]
+    pub fn to_html(&self) -> String {
+        format!(
+            "<div class=\"crosscheck\">{CSS}{}</div>",
+            quantity_html(self, true)
+        )
+    }
+}
+
+fn html_table(head: &[&str], rows: &[Vec<String>], numeric_from: usize) -> String {
+    let mut s = String::from("<table><thead><tr>");
+    for h in head {
+        let _ = write!(s, "<th>{}</th>", html_escape(h));
+    }
+    s.push_str("</tr></thead><tbody>");
+    for r in rows {
+        s.push_str("<tr>");
+        for (i, c) in r.iter().enumerate() {
+            let class = if i >= numeric_from {
+                " class=\"num\""
+            } else {
+                ""
+            };
+            let _ = write!(s, "<td{class}>{}</td>", html_escape(c));
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table>");
+    s
+}
+
+const CSS: &str = "<style>.crosscheck{font-family:system-ui,-apple-system,Segoe UI,sans-serif;color:#222;max-width:1000px}\
+.crosscheck table{border-collapse:collapse;margin:.5em 0 1em;font-size:13px}\
+.crosscheck th,.crosscheck td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}\
+.crosscheck th{background:#f3f3f3}.crosscheck td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\
+.crosscheck dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px;font-size:14px}\
+.crosscheck dt{font-weight:600}.crosscheck dd{margin:0}.crosscheck .projection{color:#8a4b00;font-weight:600}\
+.crosscheck svg{max-width:100%;height:auto}</style>";
+
+fn quantity_html(q: &QuantityReport, legend: bool) -> String {
+    let mut s = format!(
+        "<h2>{} — {}</h2>",
+        html_escape(&q.quantity),
+        html_escape(if q.description.is_empty() {
+            "(no description)"
+        } else {
+            &q.description
+        })
+    );
+    if q.is_projection() {
+        s.push_str("<p class=\"projection\">Projection: hypothetical or future figures, reconciled apart from present counts.</p>");
+    }
+    s.push_str("<dl>");
+    for (k, v) in facts(q) {
+        let _ = write!(s, "<dt>{}</dt><dd>{}</dd>", html_escape(k), html_escape(&v));
+    }
+    s.push_str("</dl>");
+    let rows: Vec<Vec<String>> = q.claims.iter().map(claim_cells).collect();
+    s.push_str(&html_table(&CLAIM_HEAD, &rows, 5));
+    if q.claims.len() > 1 && !q.pooled.is_empty() {
+        s.push_str("<p>Pooled estimates, each named by its method:</p>");
+        let rows: Vec<Vec<String>> = ordered_pooled(q)
+            .into_iter()
+            .map(|(k, p)| pooled_cells(k, p))
+            .collect();
+        s.push_str(&html_table(&POOLED_HEAD, &rows, 1));
+    }
+    let chart = crate::chart::Chart::quantity(q);
+    s.push_str(
+        &if legend {
+            chart
+        } else {
+            chart.without_legend()
+        }
+        .to_svg(),
+    );
+    s
+}
+
+impl Reconciliation {
+    /// The whole report as Markdown.
+    #[must_use]
+    pub fn to_markdown(&self) -> String {
+        let claims: usize = self.quantities.iter().map(|q| q.claims.len()).sum();
+        let mut s = format!(
+            "# crosscheck — {} quantities, {claims} claims\n\n",
+            self.quantities.len()
+        );
+        for q in &self.quantities {
+            s.push_str(&q.to_markdown());
+        }
+        if !self.unclaimed.is_empty() {
+            let _ = writeln!(
+                s,
+                "Declared quantities with no claims: {}",
+                self.unclaimed.join(", ")
+            );
+        }
+        s
+    }
+
+    /// The whole report as a self-contained HTML document: inline CSS, one section and one
+    /// chart per quantity, no JavaScript, nothing fetched.
+    #[must_use]
+    pub fn to_html(&self) -> String {
+        let claims: usize = self.quantities.iter().map(|q| q.claims.len()).sum();
+        let mut s = format!(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>crosscheck report</title></head><body>\
+             <div class=\"crosscheck\">{CSS}<h1>crosscheck — {} quantities, {claims} claims</h1>",
+            self.quantities.len()
+        );
+        for (i, q) in self.quantities.iter().enumerate() {
+            s.push_str(&quantity_html(q, i == 0));
+        }
+        if !self.unclaimed.is_empty() {
+            let _ = write!(
+                s,
+                "<p>Declared quantities with no claims: {}</p>",
+                html_escape(&self.unclaimed.join(", "))
+            );
+        }
+        s.push_str("</div></body></html>\n");
+        s
+    }
+
+    /// The report as an HTML fragment (for notebooks).
+    #[must_use]
+    pub fn to_html_fragment(&self) -> String {
+        let mut s = format!("<div class=\"crosscheck\">{CSS}");
+        for (i, q) in self.quantities.iter().enumerate() {
+            s.push_str(&quantity_html(q, i == 0));
+        }
+        s.push_str("</div>");
+        s
+    }
+}
+
+/// The HTML table of a claim set's claims.
+#[must_use]
+pub fn claim_set_html(set: &crate::ClaimSet) -> String {
+    let rows: Vec<Vec<String>> = set
+        .claims()
+        .iter()
+        .map(|c| {
+            let e = c.estimate();
+            vec![
+                c.id().to_string(),
+                c.quantity().to_string(),
+                c.sources().join(", "),
+                set.stance(c).as_str().to_string(),
+                e.reading()
+                    .map_or_else(|| "(numeric)".into(), |r| r.text().to_string()),
+                e.plausible().to_string(),
+                e.hard().to_string(),
+                opt(e.central()),
+            ]
+        })
+        .collect();
+    format!(
+        "<div class=\"crosscheck\">{CSS}<p>{} claims about {} quantities from {} sources</p>{}</div>",
+        set.len(),
+        set.quantities().len(),
+        set.sources().len(),
+        html_table(
+            &[
+                "claim",
+                "quantity",
+                "sources",
+                "stance",
+                "wording",
+                "plausible",
+                "hard",
+                "central"
+            ],
+            &rows,
+            5
+        )
+    )
+}
+
+/// The plain-text table of a claim set's claims.
+#[must_use]
+pub fn claim_set_text(set: &crate::ClaimSet) -> String {
+    let mut rows = vec![vec![
+        "claim".to_string(),
+        "quantity".into(),
+        "sources".into(),
+        "wording".into(),
+        "plausible".into(),
+    ]];
+    for c in set.claims() {
+        rows.push(vec![
+            c.id().to_string(),
+            c.quantity().to_string(),
+            c.sources().join("+"),
+            c.estimate()
+                .reading()
+                .map_or_else(|| "(numeric)".into(), |r| format!("\"{}\"", r.text())),
+            c.estimate().plausible().to_string(),
+        ]);
+    }
+    table(&rows)
+}

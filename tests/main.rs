@@ -7,4 +7,6 @@ mod kursk;
 mod oracles;
 mod properties;
 mod reconcile_cases;
+mod render;
+mod table;
 mod wordings;

@@ -1,0 +1,73 @@
+//! Rich display in Jupyter notebooks through the evcxr kernel (feature `evcxr`, on by
+//! default, no dependencies).
+//!
+//! evcxr calls a value's `evcxr_display` method when a cell ends with it; the method
+//! prints blocks `EVCXR_BEGIN_CONTENT <mime type>` … `EVCXR_END_CONTENT` on stdout
+//! (evcxr's documented protocol). Every rich block (`text/html`, and `image/svg+xml` for a
+//! chart) comes with a `text/plain` block, which evcxr's terminal REPL prints.
+
+use std::io::Write;
+
+use crate::ClaimSet;
+use crate::chart::Chart;
+use crate::reconcile::{QuantityReport, Reconciliation};
+use crate::report::{claim_set_html, claim_set_text};
+
+/// The evcxr protocol text for several MIME blocks.
+#[must_use]
+pub fn mime_bundle(blocks: &[(&str, &str)]) -> String {
+    blocks
+        .iter()
+        .map(|(mime, content)| format!("EVCXR_BEGIN_CONTENT {mime}\n{content}\nEVCXR_END_CONTENT"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn emit(blocks: &[(&str, &str)]) {
+    // One write under the lock, so nothing else interleaves with the blocks.
+    let out = std::io::stdout();
+    let mut lock = out.lock();
+    let _ = writeln!(lock, "{}", mime_bundle(blocks));
+    let _ = lock.flush();
+}
+
+impl Reconciliation {
+    /// Displays the report (HTML with charts, and plain text) in an evcxr notebook.
+    pub fn evcxr_display(&self) {
+        emit(&[
+            ("text/html", &self.to_html_fragment()),
+            ("text/plain", &self.to_string()),
+        ]);
+    }
+}
+
+impl QuantityReport {
+    /// Displays this quantity's report (HTML with its chart, and plain text) in evcxr.
+    pub fn evcxr_display(&self) {
+        emit(&[
+            ("text/html", &self.to_html()),
+            ("text/plain", &self.to_string()),
+        ]);
+    }
+}
+
+impl ClaimSet {
+    /// Displays the claims as a table (HTML and plain text) in evcxr.
+    pub fn evcxr_display(&self) {
+        emit(&[
+            ("text/html", &claim_set_html(self)),
+            ("text/plain", &claim_set_text(self)),
+        ]);
+    }
+}
+
+impl Chart<'_> {
+    /// Displays the chart (SVG, and a plain-text note) in evcxr.
+    pub fn evcxr_display(&self) {
+        let svg = self.to_svg();
+        emit(&[
+            ("image/svg+xml", &svg),
+            ("text/plain", "[crosscheck disagreement chart: SVG]"),
+        ]);
+    }
+}

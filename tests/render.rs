@@ -1,0 +1,162 @@
+//! Rendered output: snapshots of the Kursk report as Markdown, HTML and SVG (a change to
+//! them is a deliberate, reviewed change: rerun with UPDATE_SNAPSHOTS=1 and read the diff),
+//! and structural checks of the chart.
+
+use crosscheck::chart::Chart;
+use crosscheck::{ClaimSet, Estimate, Reconciler, Reconciliation};
+
+use crate::reconcile_cases::set_of;
+
+fn kursk() -> Reconciliation {
+    Reconciler::new()
+        .reconcile(&ClaimSet::from_json_str(include_str!("../examples/data/kursk.json")).unwrap())
+}
+
+fn snapshot(name: &str, actual: &str) {
+    let path = format!("{}/tests/snapshots/{name}", env!("CARGO_MANIFEST_DIR"));
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing snapshot {path}: run with UPDATE_SNAPSHOTS=1"));
+    if expected != actual {
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        panic!(
+            "{name} differs from its snapshot at line {}:\n  expected: {:?}\n  actual:   {:?}\n(rerun with UPDATE_SNAPSHOTS=1 if the change is deliberate)",
+            line + 1,
+            expected.lines().nth(line),
+            actual.lines().nth(line)
+        );
+    }
+}
+
+#[test]
+fn markdown_html_and_svg_snapshots() {
+    let r = kursk();
+    snapshot("kursk.md", &r.to_markdown());
+    snapshot("kursk.html", &r.to_html());
+    snapshot("kursk.svg", &Chart::new(&r).to_svg());
+}
+
+#[test]
+fn the_svg_is_well_formed_and_shows_every_claim() {
+    let r = kursk();
+    let svg = Chart::new(&r).to_svg();
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    let claims: Vec<&str> = doc
+        .descendants()
+        .filter_map(|n| n.attribute("data-claim"))
+        .collect();
+    for q in &r.quantities {
+        for c in &q.claims {
+            assert!(claims.contains(&c.id.as_str()), "{} missing", c.id);
+        }
+    }
+    // Unbounded hard intervals (and 0 on a log axis) run off the axis as arrows: "more than
+    // 76,000" and "over 7,000" upwards; the approximators' [0, +∞) both ways.
+    let arrows = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("arrow"))
+        .count();
+    assert!(arrows >= 2, "{arrows} arrows");
+    let html = r.to_html();
+    assert!(html.contains("<table>") && html.contains("<svg") && html.contains("3.33× apart"));
+    assert!(!html.contains("<script"), "no JavaScript");
+    roxmltree::Document::parse(&Chart::quantity(r.quantity("kpa-casualties").unwrap()).to_svg())
+        .unwrap();
+}
+
+#[test]
+fn the_log_axis_is_chosen_exactly_when_the_span_exceeds_tenfold() {
+    let r = kursk();
+    // 1,000 to 6,000: linear.
+    assert_eq!(
+        Chart::quantity(r.quantity("kpa-casualties").unwrap()).log_axes(),
+        [false]
+    );
+    let wide = Reconciler::new().reconcile(&set_of(&[
+        ("a", Estimate::interval(10.0, 20.0).unwrap(), None),
+        ("b", Estimate::interval(50.0, 101.0).unwrap(), None),
+    ]));
+    assert!(Chart::spans_more_than_tenfold(&wide.quantities[0]));
+    assert_eq!(Chart::new(&wide).log_axes(), [true]);
+    let exactly = Reconciler::new().reconcile(&set_of(&[
+        ("a", Estimate::interval(10.0, 20.0).unwrap(), None),
+        ("b", Estimate::interval(50.0, 100.0).unwrap(), None),
+    ]));
+    assert_eq!(Chart::new(&exactly).log_axes(), [false]);
+    assert_eq!(Chart::new(&exactly).with_log_axis(true).log_axes(), [true]);
+    assert!(
+        Chart::new(&wide)
+            .with_log_axis(true)
+            .to_svg()
+            .contains("log scale")
+    );
+}
+
+fn overlapping(boxes: &[crosscheck::chart::TextBox]) -> Vec<String> {
+    let mut bad = Vec::new();
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            if a.0 < b.0 + b.2 && b.0 < a.0 + a.2 && a.1 < b.1 + b.3 && b.1 < a.1 + a.3 {
+                bad.push(format!("{:?} overlaps {:?}", a.4, b.4));
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn no_labels_overlap_or_run_off_the_chart() {
+    let r = kursk();
+    for chart in [
+        Chart::new(&r),
+        Chart::new(&r).with_width(600.0),
+        Chart::new(&r).with_log_axis(true),
+    ] {
+        let boxes = chart.text_boxes();
+        assert!(overlapping(&boxes).is_empty(), "{:#?}", overlapping(&boxes));
+        let svg = chart.to_svg();
+        let width: f64 = svg
+            .split("width=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            boxes.iter().all(|b| b.0 >= 0.0 && b.0 + b.2 <= width),
+            "a label runs off the chart"
+        );
+    }
+    // Long wording wraps instead of running into the plot.
+    let long = "between 60,000 and 100,000 North Korean soldiers rotated in successive deployments during the whole campaign";
+    let set = set_of(&[
+        (
+            "a-very-long-claim-identifier-indeed",
+            long.parse::<Estimate>().unwrap(),
+            None,
+        ),
+        ("b", Estimate::interval(1.0, 2.0).unwrap(), None),
+    ]);
+    let r = Reconciler::new().reconcile(&set);
+    let boxes = Chart::new(&r).text_boxes();
+    assert!(overlapping(&boxes).is_empty(), "{:#?}", overlapping(&boxes));
+}
+
+#[test]
+fn evcxr_blocks_follow_the_protocol() {
+    let bundle = crosscheck::evcxr::mime_bundle(&[("text/html", "<b>x</b>"), ("text/plain", "x")]);
+    assert_eq!(
+        bundle,
+        "EVCXR_BEGIN_CONTENT text/html\n<b>x</b>\nEVCXR_END_CONTENT\nEVCXR_BEGIN_CONTENT text/plain\nx\nEVCXR_END_CONTENT"
+    );
+}
