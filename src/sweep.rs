@@ -44,7 +44,7 @@ impl Sweep {
 /// Reusable buffers, so that reconciling many quantities allocates once.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
-    events: Vec<(Cut, u8, u32)>,
+    events: Vec<u128>,
     position: Vec<usize>,
     active: Vec<usize>,
     fixed: Vec<i128>,
@@ -73,6 +73,40 @@ impl Scratch {
     }
 }
 
+/// An event as one integer that sorts as (cut, ends before starts, index): the cut's
+/// position as order-preserving f64 bits (−0 folded into +0; ±∞ for the unbounded ends),
+/// its side (just below or just above the value), the kind (0 = end, 1 = start) and the
+/// interval's index. Sorting integers is what makes the sweep cheap.
+fn event_key(c: Cut, kind: u8, i: u32) -> u128 {
+    let (pos, side) = match c {
+        Cut::NegInf => (f64::NEG_INFINITY, 0u8),
+        Cut::Below(v) => (v.into_inner() + 0.0, 0),
+        Cut::Above(v) => (v.into_inner() + 0.0, 1),
+        Cut::PosInf => (f64::INFINITY, 0),
+    };
+    let bits = pos.to_bits();
+    let ordered = if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    };
+    (u128::from(ordered) << 64)
+        | (u128::from(side) << 40)
+        | (u128::from(kind) << 32)
+        | u128::from(i)
+}
+
+/// The cut of an event, and the key bits that identify the cut.
+fn decode(intervals: &[Interval], key: u128) -> (Cut, u128) {
+    let iv = &intervals[key as u32 as usize];
+    let cut = if (key >> 32) & 1 == 1 {
+        iv.low_cut()
+    } else {
+        iv.high_cut()
+    };
+    (cut, key >> 40)
+}
+
 /// Sweeps the intervals' endpoints once to find the support profile and its maxima, and
 /// once more to list the best regions' claims and the maximal cliques.
 ///
@@ -93,8 +127,8 @@ pub(crate) fn sweep(
     out.members.clear();
     s.events.clear();
     for (i, iv) in intervals.iter().enumerate() {
-        s.events.push((iv.low_cut(), 1, i as u32));
-        s.events.push((iv.high_cut(), 0, i as u32));
+        s.events.push(event_key(iv.low_cut(), 1, i as u32));
+        s.events.push(event_key(iv.high_cut(), 0, i as u32));
     }
     s.events.sort_unstable();
     s.fixed.clear();
@@ -107,9 +141,9 @@ pub(crate) fn sweep(
     let events = &s.events;
     let mut k = 0;
     while k < events.len() {
-        let cut = events[k].0;
-        while k < events.len() && events[k].0 == cut {
-            let (_, kind, i) = events[k];
+        let (cut, at) = decode(intervals, events[k]);
+        while k < events.len() && events[k] >> 40 == at {
+            let (kind, i) = ((events[k] >> 32) as u8 & 1, events[k] as u32);
             if kind == 1 {
                 w += fixed_w[i as usize];
                 count += 1;
@@ -121,7 +155,8 @@ pub(crate) fn sweep(
         }
         if k < events.len() && count > 0 {
             if with_profile {
-                let interval = Interval::from_cuts(cut, events[k].0).expect("cuts increase");
+                let interval = Interval::from_cuts(cut, decode(intervals, events[k]).0)
+                    .expect("cuts increase");
                 out.support.push(SupportStep {
                     interval,
                     weight: w as f64 / SCALE,
@@ -142,9 +177,9 @@ pub(crate) fn sweep(
     let mut w: i128 = 0;
     let mut k = 0;
     while k < s.events.len() {
-        let cut = s.events[k].0;
-        while k < s.events.len() && s.events[k].0 == cut {
-            let (_, kind, i) = s.events[k];
+        let (cut, at) = decode(intervals, s.events[k]);
+        while k < s.events.len() && s.events[k] >> 40 == at {
+            let (kind, i) = ((s.events[k] >> 32) as u8 & 1, s.events[k] as u32);
             if kind == 1 {
                 s.insert(i as usize);
                 w += s.fixed[i as usize];
@@ -163,7 +198,8 @@ pub(crate) fn sweep(
         if k < s.events.len() && !s.active.is_empty() {
             let here = (w, s.active.len());
             if Some(here) == best {
-                let interval = Interval::from_cuts(cut, s.events[k].0).expect("cuts increase");
+                let interval = Interval::from_cuts(cut, decode(intervals, s.events[k]).0)
+                    .expect("cuts increase");
                 let r = s.push_active(&mut out.members);
                 out.best.push((interval, here.0 as f64 / SCALE, r));
             }

@@ -212,3 +212,12 @@ fn unclaimed_quantities_are_listed_not_dropped() {
             .contains("declared quantities with no claims: empty")
     );
 }
+
+#[test]
+fn minus_zero_and_zero_are_the_same_point() {
+    let set = set_of(&[("a", iv(-5.0, -0.0), None), ("b", iv(0.0, 5.0), None)]);
+    let q = &Reconciler::new().reconcile(&set).quantities[0];
+    assert_eq!(q.verdict, Verdict::Consistent);
+    assert_eq!(q.clusters.len(), 1);
+    assert_eq!(q.best_supported.len(), 1);
+}
