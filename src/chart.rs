@@ -313,53 +313,51 @@ impl<'a> Chart<'a> {
         // Legend: stances and shadings, laid out by measured widths.
         let mut y = if self.legend { 22.0 } else { 0.0 };
         if self.legend {
-            let mut lx = 10.0;
-            for s in [
+            // Two rows of swatches (stances, then shadings), flowing to the width.
+            let stances = [
                 Stance::Own,
                 Stance::Adversary,
                 Stance::Third,
                 Stance::Unknown,
                 Stance::Mixed,
-            ] {
-                let name = format!("{} figures", s.as_str());
-                if lx + 36.0 + name.len() as f64 * CHAR_W > self.width - 10.0 {
-                    lx = 10.0;
-                    y += 18.0;
-                }
-                let _ = writeln!(
-                    body,
-                    "<rect x=\"{lx:.1}\" y=\"{:.1}\" width=\"14\" height=\"8\" fill=\"{}\"/>",
-                    y - 8.0,
-                    stance_colour(s)
-                );
-                text(&mut body, lx + 18.0, y, &name, "", false);
-                lx += 18.0 + name.len() as f64 * CHAR_W + 18.0;
-            }
-            y += 20.0;
-            lx = 10.0;
-            for (fill, name) in [
+            ]
+            .map(|s| {
+                (
+                    stance_colour(s),
+                    format!("{} figures", s.as_str()),
+                    8.0,
+                    "none",
+                )
+            });
+            let shadings = [
                 ("#ececec", "envelope (all claims)"),
                 ("#b9e3c6", "consensus (all agree)"),
                 ("#c6dbf3", "best supported"),
-            ] {
-                if lx + 36.0 + name.len() as f64 * CHAR_W > self.width - 10.0 {
-                    lx = 10.0;
-                    y += 18.0;
+            ]
+            .map(|(fill, name)| (fill, name.to_string(), 10.0, "#999"));
+            for row in [stances.to_vec(), shadings.to_vec()] {
+                let mut lx = 10.0;
+                for (fill, name, h, stroke) in row {
+                    if lx + 36.0 + name.len() as f64 * CHAR_W > self.width - 10.0 {
+                        lx = 10.0;
+                        y += 18.0;
+                    }
+                    let _ = writeln!(
+                        body,
+                        "<rect x=\"{lx:.1}\" y=\"{:.1}\" width=\"14\" height=\"{h}\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"0.5\"/>",
+                        y - h + 1.0
+                    );
+                    text(&mut body, lx + 18.0, y, &name, "", false);
+                    lx += 36.0 + name.len() as f64 * CHAR_W;
                 }
-                let _ = writeln!(
-                    body,
-                    "<rect x=\"{lx:.1}\" y=\"{:.1}\" width=\"14\" height=\"10\" fill=\"{fill}\" stroke=\"#999\" stroke-width=\"0.5\"/>",
-                    y - 9.0
-                );
-                text(&mut body, lx + 18.0, y, name, "", false);
-                lx += 18.0 + name.len() as f64 * CHAR_W + 18.0;
+                y += 20.0;
             }
             let legend = "thin line: what the words entail · bar: plausible reading · dot: central · diamond: pooled";
             for line in wrap(legend, ((self.width - 20.0) / CHAR_W) as usize) {
-                y += 18.0;
                 text(&mut body, 10.0, y, &line, " fill=\"#555\"", false);
+                y += 18.0;
             }
-            y += 20.0;
+            y += 2.0;
         }
         for (qi, q) in self.quantities.iter().enumerate() {
             y += 14.0;

@@ -284,53 +284,41 @@ fn list(errors: &[Error]) -> String {
         .join("\n")
 }
 
+/// The `at` field of every variant that has one (for shared and mutable access alike).
+macro_rules! located {
+    ($e:expr) => {
+        match $e {
+            Error::NotFinite { at, .. }
+            | Error::Inverted { at, .. }
+            | Error::CentralOutside { at, .. }
+            | Error::NotNested { at, .. }
+            | Error::Negative { at, .. }
+            | Error::Level { at, .. }
+            | Error::UnknownSource { at, .. }
+            | Error::UnknownQuantity { at, .. }
+            | Error::DuplicateId { at, .. }
+            | Error::Empty { at, .. }
+            | Error::UnitClash { at, .. }
+            | Error::KindClash { at, .. }
+            | Error::UnknownVariant { at, .. }
+            | Error::BadDate { at, .. }
+            | Error::Wording { at, .. }
+            | Error::Malformed { at, .. }
+            | Error::Method { at, .. } => Some(at),
+            Error::Io { .. } | Error::Invalid { .. } => None,
+        }
+    };
+}
+
 impl Error {
     /// The record this error is about.
     #[must_use]
     pub fn location(&self) -> Option<&Location> {
-        match self {
-            Error::NotFinite { at, .. }
-            | Error::Inverted { at, .. }
-            | Error::CentralOutside { at, .. }
-            | Error::NotNested { at, .. }
-            | Error::Negative { at, .. }
-            | Error::Level { at, .. }
-            | Error::UnknownSource { at, .. }
-            | Error::UnknownQuantity { at, .. }
-            | Error::DuplicateId { at, .. }
-            | Error::Empty { at, .. }
-            | Error::UnitClash { at, .. }
-            | Error::KindClash { at, .. }
-            | Error::UnknownVariant { at, .. }
-            | Error::BadDate { at, .. }
-            | Error::Wording { at, .. }
-            | Error::Malformed { at, .. }
-            | Error::Method { at, .. } => Some(at),
-            Error::Io { .. } | Error::Invalid { .. } => None,
-        }
+        located!(self)
     }
 
     fn location_mut(&mut self) -> Option<&mut Location> {
-        match self {
-            Error::NotFinite { at, .. }
-            | Error::Inverted { at, .. }
-            | Error::CentralOutside { at, .. }
-            | Error::NotNested { at, .. }
-            | Error::Negative { at, .. }
-            | Error::Level { at, .. }
-            | Error::UnknownSource { at, .. }
-            | Error::UnknownQuantity { at, .. }
-            | Error::DuplicateId { at, .. }
-            | Error::Empty { at, .. }
-            | Error::UnitClash { at, .. }
-            | Error::KindClash { at, .. }
-            | Error::UnknownVariant { at, .. }
-            | Error::BadDate { at, .. }
-            | Error::Wording { at, .. }
-            | Error::Malformed { at, .. }
-            | Error::Method { at, .. } => Some(at),
-            Error::Io { .. } | Error::Invalid { .. } => None,
-        }
+        located!(self)
     }
 
     /// Names the record of an error built without one (and of every error inside

@@ -5,7 +5,7 @@ use ordered_float::NotNan;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
-use crate::interval::{Bound, Interval};
+use crate::interval::{Bound, Interval, finite};
 use crate::wording::Profile;
 
 /// How a wording was read: the text, the profile, the rule and the granularity used.
@@ -90,18 +90,6 @@ pub struct Estimate {
     central: Option<NotNan<f64>>,
     level: Option<f64>,
     reading: Option<Reading>,
-}
-
-fn finite(field: &'static str, x: f64) -> Result<NotNan<f64>> {
-    if x.is_finite() {
-        Ok(NotNan::new(x).expect("finite"))
-    } else {
-        Err(Error::NotFinite {
-            at: Location::Unknown,
-            field,
-            value: x,
-        })
-    }
 }
 
 impl Estimate {

@@ -136,7 +136,8 @@ pub struct Interval {
     high: Cut,
 }
 
-fn finite(field: &'static str, x: f64) -> Result<NotNan<f64>> {
+/// `x` as a `NotNan`, or [`Error::NotFinite`] naming `field` for NaN and infinities.
+pub(crate) fn finite(field: &'static str, x: f64) -> Result<NotNan<f64>> {
     if x.is_finite() {
         Ok(NotNan::new(x).expect("finite"))
     } else {

@@ -152,6 +152,7 @@ fn no_labels_overlap_or_run_off_the_chart() {
     assert!(overlapping(&boxes).is_empty(), "{:#?}", overlapping(&boxes));
 }
 
+#[cfg(feature = "evcxr")]
 #[test]
 fn evcxr_blocks_follow_the_protocol() {
     let bundle = crosscheck::evcxr::mime_bundle(&[("text/html", "<b>x</b>"), ("text/plain", "x")]);
