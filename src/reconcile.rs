@@ -153,8 +153,15 @@ pub struct QuantityReport {
     pub relations: Vec<PairRelation>,
     /// Whether `relations` lists every pair.
     pub relations_complete: bool,
-    /// Maximal groups of mutually overlapping claims, largest first.
+    /// Maximal groups of mutually overlapping claims, largest first (all of them unless
+    /// `clusters_complete` is false).
     pub clusters: Vec<Vec<String>>,
+    /// How many clusters there are.
+    pub cluster_count: usize,
+    /// Whether `clusters` lists every cluster: member lists stop at 64 × n members (at least
+    /// 4,096), since nested intervals can make their total size grow as n²; the clusters
+    /// found first are listed. `cluster_count` and `dissenters` stay exact.
+    pub clusters_complete: bool,
     /// Claims outside the largest cluster(s).
     pub dissenters: Vec<String>,
     /// Whether the disagreement lines up with sides.
@@ -420,6 +427,7 @@ pub(crate) fn core(
     hard: &[Interval],
     weights: &[f64],
     profile: bool,
+    clique_budget: usize,
     work: &mut Work,
 ) -> Core {
     let n = plausible.len();
@@ -435,6 +443,7 @@ pub(crate) fn core(
         plausible,
         weights,
         profile,
+        clique_budget,
         &mut work.scratch,
         &mut work.sweep,
     );
@@ -470,7 +479,7 @@ pub(crate) fn core(
     };
 
     // Clusters, largest first (by size, then weight, then members); dissenters lie outside
-    // every largest one.
+    // every largest one (marked by the sweep, listed or not).
     let sw = &work.sweep;
     work.keys.clear();
     work.keys.extend(sw.cliques.iter().map(|c| {
@@ -491,13 +500,8 @@ pub(crate) fn core(
             .then_with(|| sw.members(&sw.cliques[a]).cmp(sw.members(&sw.cliques[b])))
     });
     work.in_top.clear();
-    work.in_top.resize(n, false);
-    let top = work.order.first().map(|&c| keys[c]);
-    for &c in work.order.iter().take_while(|&&c| Some(keys[c]) == top) {
-        for &i in sw.members(&sw.cliques[c]) {
-            work.in_top[i as usize] = true;
-        }
-    }
+    work.in_top
+        .extend(sw.top_mark.iter().map(|&g| g == sw.top_generation && g > 0));
     let dissenters = work.in_top.iter().filter(|t| !**t).count();
     Core {
         envelope,
@@ -505,6 +509,12 @@ pub(crate) fn core(
         verdict,
         dissenters,
     }
+}
+
+/// How many clique members a report lists for n claims: every cluster in practice, but
+/// never the O(n²) that nested intervals can produce.
+pub(crate) fn clique_budget(n: usize) -> usize {
+    (64 * n).max(4096)
 }
 
 /// The summary of one quantity from its claim rows (sorted by id): everything but the
@@ -522,7 +532,7 @@ pub(crate) fn summarize(
     let plausible: Vec<Interval> = rows.iter().map(|r| r.plausible).collect();
     let hard: Vec<Interval> = rows.iter().map(|r| r.hard).collect();
     let weights: Vec<f64> = rows.iter().map(|r| r.weight).collect();
-    let c = core(&plausible, &hard, &weights, profile, work);
+    let c = core(&plausible, &hard, &weights, profile, clique_budget(n), work);
     let sw = &work.sweep;
     let best_supported = sw
         .best
@@ -559,6 +569,8 @@ pub(crate) fn summarize(
         relations: Vec::new(),
         relations_complete,
         clusters,
+        cluster_count: work.sweep.clique_count,
+        clusters_complete: work.sweep.cliques.len() == work.sweep.clique_count,
         dissenters,
         pooled: BTreeMap::new(),
     };

@@ -208,6 +208,14 @@ pub fn write_quantity(out: &mut impl Write, q: &QuantityReport) -> fmt::Result {
             .map(|c| format!("{{{}}}", c.join(", ")))
             .collect();
         writeln!(out, "   clusters: {}", clusters.join(" "))?;
+        if !q.clusters_complete {
+            writeln!(
+                out,
+                "   ({} clusters in all; the first {} found are listed)",
+                q.cluster_count,
+                q.clusters.len()
+            )?;
+        }
         if !q.dissenters.is_empty() {
             writeln!(out, "   dissenters: {}", q.dissenters.join(", "))?;
         }

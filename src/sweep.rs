@@ -31,8 +31,16 @@ pub struct SupportStep {
 pub(crate) struct Sweep {
     pub support: Vec<SupportStep>,
     pub best: Vec<(Interval, f64, Range<usize>)>,
+    /// The cliques whose members are listed (up to the member budget), in sweep order.
     pub cliques: Vec<Range<usize>>,
     pub members: Vec<u32>,
+    /// How many maximal cliques there are in all (listed or not).
+    pub clique_count: usize,
+    /// The (size, weight) of the largest cliques, and the members of every clique with it:
+    /// `top_mark[i] == top_generation` marks a member.
+    pub top_key: Option<(usize, i128)>,
+    pub top_mark: Vec<u32>,
+    pub top_generation: u32,
 }
 
 impl Sweep {
@@ -111,12 +119,16 @@ fn decode(intervals: &[Interval], key: u128) -> (Cut, u128) {
 /// once more to list the best regions' claims and the maximal cliques.
 ///
 /// At one cut, ends come before starts: `[a, v)` and `[v, b]` share no value and the cut
-/// model puts both endpoints at `v⁻`. Cost: O(n log n) for the sort plus the size of the
-/// output (the best regions' and cliques' member lists).
+/// model puts both endpoints at `v⁻`. Clique member lists are stored up to
+/// `clique_budget` members in all (their total size can grow as n² on nested intervals);
+/// every clique is still counted, and the members of the largest ones are marked. Cost:
+/// O(n log n) for the sort, plus the best regions' member lists, plus at most the budget,
+/// plus marking the members of cliques that tie for largest.
 pub(crate) fn sweep(
     intervals: &[Interval],
     weights: &[f64],
     with_profile: bool,
+    clique_budget: usize,
     s: &mut Scratch,
     out: &mut Sweep,
 ) {
@@ -125,6 +137,11 @@ pub(crate) fn sweep(
     out.best.clear();
     out.cliques.clear();
     out.members.clear();
+    out.clique_count = 0;
+    out.top_key = None;
+    out.top_mark.clear();
+    out.top_mark.resize(n, 0);
+    out.top_generation = 0;
     s.events.clear();
     for (i, iv) in intervals.iter().enumerate() {
         s.events.push(event_key(iv.low_cut(), 1, i as u32));
@@ -185,12 +202,27 @@ pub(crate) fn sweep(
                 w += s.fixed[i as usize];
                 grew = true;
             } else {
-                w -= s.fixed[i as usize];
                 if grew {
-                    let r = s.push_active(&mut out.members);
-                    out.cliques.push(r);
+                    // The active set is a maximal clique: count it, list it within the
+                    // budget, and mark it if it is (one of) the largest.
+                    out.clique_count += 1;
+                    if out.members.len() + s.active.len() <= clique_budget {
+                        let r = s.push_active(&mut out.members);
+                        out.cliques.push(r);
+                    }
+                    let key = (s.active.len(), w);
+                    if out.top_key.is_none_or(|t| key > t) {
+                        out.top_key = Some(key);
+                        out.top_generation += 1;
+                    }
+                    if out.top_key == Some(key) {
+                        for &m in &s.active {
+                            out.top_mark[m] = out.top_generation;
+                        }
+                    }
                     grew = false;
                 }
+                w -= s.fixed[i as usize];
                 s.remove(i as usize);
             }
             k += 1;

@@ -544,7 +544,14 @@ impl ClaimTable {
         b.plausible
             .extend(members.iter().map(|&i| self.interval(i as usize)));
         b.weights.resize(members.len(), 1.0);
-        let c = core(&b.plausible, &b.plausible, &b.weights, false, &mut b.work);
+        let c = core(
+            &b.plausible,
+            &b.plausible,
+            &b.weights,
+            false,
+            0,
+            &mut b.work,
+        );
         let best = &b.work.sweep.best;
         b.studies.clear();
         for &i in members.iter().filter(|_| pool) {
@@ -582,7 +589,7 @@ impl ClaimTable {
             best_supported: best[0].0,
             best_supported_ties: best.len(),
             verdict: c.verdict,
-            clusters: b.work.sweep.cliques.len(),
+            clusters: b.work.sweep.clique_count,
             dissenters: c.dissenters,
             dl,
             reml,

@@ -221,3 +221,30 @@ fn minus_zero_and_zero_are_the_same_point() {
     assert_eq!(q.clusters.len(), 1);
     assert_eq!(q.best_supported.len(), 1);
 }
+
+#[test]
+fn nested_intervals_cannot_blow_up_the_cluster_lists() {
+    // 3,000 claims [i, i + 1000]: ~2,000 maximal cliques of ~1,000 members (2 million member
+    // entries) if all were listed. The lists stop at the budget; counts and dissenters stay
+    // exact.
+    let claims: Vec<(String, Estimate)> = (0..3000)
+        .map(|i| (format!("c{i:04}"), iv(f64::from(i), f64::from(i) + 1000.0)))
+        .collect();
+    let refs: Vec<(&str, Estimate, Option<Reliability>)> = claims
+        .iter()
+        .map(|(id, e)| (id.as_str(), e.clone(), None))
+        .collect();
+    let set = set_of(&refs);
+    let q = &Reconciler::new()
+        .with_relation_limit(0)
+        .with_pooling(crosscheck::pool::PoolOptions::none())
+        .reconcile(&set)
+        .quantities[0];
+    assert_eq!(q.cluster_count, 2000);
+    assert!(!q.clusters_complete);
+    let listed: usize = q.clusters.iter().map(Vec::len).sum();
+    assert!(listed <= 64 * 3000, "{listed}");
+    // Every clique has 1,001 members: all tie for largest, so nobody dissents.
+    assert!(q.dissenters.is_empty());
+    assert!(q.to_string().contains("2000 clusters in all"));
+}

@@ -478,7 +478,7 @@ fn run(input: &Input<'_>, m: PoolMethod, subset: &[usize]) -> Pooled {
             }
             let ones = vec![1.0; ivs.len()];
             let mut s = Sweep::default();
-            sweep(&ivs, &ones, false, &mut Scratch::default(), &mut s);
+            sweep(&ivs, &ones, false, 0, &mut Scratch::default(), &mut s);
             let threshold = s.best.first().map_or(0, |b| b.2.len());
             p.faulty = Some(ivs.len() - threshold);
             let (mut num, mut den) = (0.0, 0.0);
