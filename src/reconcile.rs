@@ -84,8 +84,11 @@ pub struct Region {
     pub interval: Interval,
     /// The total weight of the claims covering it.
     pub weight: f64,
-    /// The claims covering it.
+    /// The claims covering it (listed unless the quantity's member budget is spent, see
+    /// `QuantityReport::clusters_complete`; `claim_count` is always exact).
     pub claims: Vec<String>,
+    /// How many claims cover it.
+    pub claim_count: usize,
 }
 
 /// The claims of one stance.
@@ -537,10 +540,11 @@ pub(crate) fn summarize(
     let best_supported = sw
         .best
         .iter()
-        .map(|(interval, weight, m)| Region {
+        .map(|(interval, weight, count, m)| Region {
             interval: *interval,
             weight: *weight,
             claims: ids(&mut sw.members(m).iter().map(|&i| i as usize)),
+            claim_count: *count,
         })
         .collect();
     let clusters = work

@@ -30,7 +30,9 @@ pub struct SupportStep {
 #[derive(Debug, Default)]
 pub(crate) struct Sweep {
     pub support: Vec<SupportStep>,
-    pub best: Vec<(Interval, f64, Range<usize>)>,
+    /// The best-supported regions: interval, weight, number of claims, and the listed
+    /// members (empty once the member budget is spent).
+    pub best: Vec<(Interval, f64, usize, Range<usize>)>,
     /// The cliques whose members are listed (up to the member budget), in sweep order.
     pub cliques: Vec<Range<usize>>,
     pub members: Vec<u32>,
@@ -120,7 +122,8 @@ fn decode(intervals: &[Interval], key: u128) -> (Cut, u128) {
 ///
 /// At one cut, ends come before starts: `[a, v)` and `[v, b]` share no value and the cut
 /// model puts both endpoints at `v⁻`. Clique member lists are stored up to
-/// `clique_budget` members in all (their total size can grow as n² on nested intervals);
+/// `clique_budget` members in all, shared with the best regions' lists (their total size
+/// can grow as n² on nested intervals);
 /// every clique is still counted, and the members of the largest ones are marked. Cost:
 /// O(n log n) for the sort, plus the best regions' member lists, plus at most the budget,
 /// plus marking the members of cliques that tie for largest.
@@ -232,8 +235,13 @@ pub(crate) fn sweep(
             if Some(here) == best {
                 let interval = Interval::from_cuts(cut, decode(intervals, s.events[k]).0)
                     .expect("cuts increase");
-                let r = s.push_active(&mut out.members);
-                out.best.push((interval, here.0 as f64 / SCALE, r));
+                let r = if out.members.len() + s.active.len() <= clique_budget {
+                    s.push_active(&mut out.members)
+                } else {
+                    out.members.len()..out.members.len()
+                };
+                out.best
+                    .push((interval, here.0 as f64 / SCALE, s.active.len(), r));
             }
         }
     }

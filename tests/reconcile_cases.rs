@@ -247,4 +247,18 @@ fn nested_intervals_cannot_blow_up_the_cluster_lists() {
     // Every clique has 1,001 members: all tie for largest, so nobody dissents.
     assert!(q.dissenters.is_empty());
     assert!(q.to_string().contains("2000 clusters in all"));
+    // The best-supported regions are the 2,000 integer points covered by 1,001 claims each;
+    // their counts stay exact even where the member lists are cut.
+    assert_eq!(q.best_supported.len(), 2000);
+    assert!(
+        q.best_supported
+            .iter()
+            .all(|r| r.claim_count == 1001 && (r.claims.is_empty() || r.claims.len() == 1001))
+    );
+    let listed: usize = listed
+        + q.best_supported
+            .iter()
+            .map(|r| r.claims.len())
+            .sum::<usize>();
+    assert!(listed <= 64 * 3000);
 }

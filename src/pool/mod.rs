@@ -479,18 +479,25 @@ fn run(input: &Input<'_>, m: PoolMethod, subset: &[usize]) -> Pooled {
             let ones = vec![1.0; ivs.len()];
             let mut s = Sweep::default();
             sweep(&ivs, &ones, false, 0, &mut Scratch::default(), &mut s);
-            let threshold = s.best.first().map_or(0, |b| b.2.len());
+            let threshold = s.best.first().map_or(0, |b| b.2);
             p.faulty = Some(ivs.len() - threshold);
             let (mut num, mut den) = (0.0, 0.0);
             let mut hull: Option<Interval> = None;
-            let mut used = BTreeSet::new();
-            for (interval, _, members) in &s.best {
+            for (interval, _, count, _) in &s.best {
                 let mid = interval.midpoint().expect("bounded");
-                num += members.len() as f64 * mid;
-                den += members.len() as f64;
+                num += *count as f64 * mid;
+                den += *count as f64;
                 hull = Some(hull.map_or(*interval, |h| h.hull(interval)));
-                used.extend(s.members(members).iter().map(|&j| j as usize));
             }
+            // The claims behind the fused regions: those meeting any of them (the regions are
+            // disjoint and in order, so a binary search finds the candidate).
+            let regions: Vec<Interval> = s.best.iter().map(|b| b.0).collect();
+            let used: BTreeSet<usize> = (0..ivs.len())
+                .filter(|&j| {
+                    let k = regions.partition_point(|r| r.high_cut() <= ivs[j].low_cut());
+                    regions.get(k).is_some_and(|r| r.overlaps(&ivs[j]))
+                })
+                .collect();
             p.value = Some(num / den);
             p.interval = hull;
             p.weights = normalise(
