@@ -42,7 +42,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
 use crate::interval::Interval;
-use crate::pool::meta::{MetaOptions, Method, Study, meta_analysis_with, z_quantile};
+use crate::pool::meta::{MetaOptions, Method, Study, fit_core, z_quantile};
 use crate::reconcile::{Verdict, Work, core};
 
 /// An interned key: short keys live inline in the hash table, so a lookup compares bytes
@@ -83,20 +83,29 @@ impl Interner {
     }
 }
 
+/// One claim's figures.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    low: f64,
+    /// +∞ where unbounded.
+    high: f64,
+    /// NaN where the claim has no central value.
+    central: f64,
+    level: f32,
+    quantity: u32,
+}
+
 /// Numeric claims in columns (see the [module docs](self)).
 #[derive(Debug, Clone, Default)]
 pub struct ClaimTable {
     quantities: Interner,
     sources: Interner,
-    quantity: Vec<u32>,
+    /// One record a claim: reconciling visits claims grouped by quantity, in scattered
+    /// order, so one cache line per claim beats one per column.
+    rows: Vec<Row>,
     /// Offsets into `source_ids`: claim i's sources are `source_ids[start[i]..start[i + 1]]`.
     source_start: Vec<u32>,
     source_ids: Vec<u32>,
-    low: Vec<f64>,
-    high: Vec<f64>,
-    /// NaN where a claim has no central value.
-    central: Vec<f64>,
-    level: Vec<f32>,
     /// Explicit claim ids by row, for the rows that have one.
     explicit_ids: HashMap<u32, Box<str>>,
     /// The CSV line of each row (for messages).
@@ -240,13 +249,13 @@ impl ClaimTable {
     /// Number of claims.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.quantity.len()
+        self.rows.len()
     }
 
     /// Whether there are no claims.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.quantity.is_empty()
+        self.rows.is_empty()
     }
 
     /// Number of distinct quantities.
@@ -258,8 +267,9 @@ impl ClaimTable {
     /// Bytes held per claim by the columns (excluding the interned names).
     #[must_use]
     pub fn bytes_per_claim(&self) -> f64 {
-        let per = 4 + 4 + 4 + 8 + 8 + 8 + 4 + 4;
-        per as f64 + self.source_ids.len() as f64 * 4.0 / self.len().max(1) as f64 - 4.0
+        // A record, a source offset, a line number, and 4 bytes per source id.
+        let per = std::mem::size_of::<Row>() + 4 + 4;
+        per as f64 + self.source_ids.len() as f64 * 4.0 / self.len().max(1) as f64
     }
 
     /// Reads a numeric CSV claim table strictly.
@@ -496,19 +506,21 @@ impl ClaimTable {
                 });
             }
             self.explicit_ids
-                .insert(self.quantity.len() as u32, id().into());
+                .insert(self.rows.len() as u32, id().into());
         }
         let qid = self.quantities.id(quantity);
-        self.quantity.push(qid);
         self.source_start.push(self.source_ids.len() as u32);
         for name in names {
             let sid = self.sources.id(name);
             self.source_ids.push(sid);
         }
-        self.low.push(lo);
-        self.high.push(hi);
-        self.central.push(central.unwrap_or(f64::NAN));
-        self.level.push(level.unwrap_or(0.95) as f32);
+        self.rows.push(Row {
+            low: lo,
+            high: hi,
+            central: central.unwrap_or(f64::NAN),
+            level: level.unwrap_or(0.95) as f32,
+            quantity: qid,
+        });
         self.lines.push(line);
         Ok(())
     }
@@ -518,7 +530,7 @@ impl ClaimTable {
     fn group(&self) -> (Vec<u32>, Vec<u32>) {
         let nq = self.quantity_count();
         let mut offsets = vec![0u32; nq + 1];
-        for &q in &self.quantity {
+        for q in self.rows.iter().map(|r| r.quantity) {
             offsets[q as usize + 1] += 1;
         }
         for k in 0..nq {
@@ -526,7 +538,7 @@ impl ClaimTable {
         }
         let mut next = offsets.clone();
         let mut order = vec![0u32; self.len()];
-        for (i, &q) in self.quantity.iter().enumerate() {
+        for (i, q) in self.rows.iter().map(|r| r.quantity).enumerate() {
             order[next[q as usize] as usize] = i as u32;
             next[q as usize] += 1;
         }
@@ -534,7 +546,7 @@ impl ClaimTable {
     }
 
     fn interval(&self, i: usize) -> Interval {
-        Interval::closed_checked(self.low[i], self.high[i])
+        Interval::closed_checked(self.rows[i].low, self.rows[i].high)
     }
 
     /// Summarises one quantity's claims (by index) with reused buffers.
@@ -556,12 +568,18 @@ impl ClaimTable {
         b.studies.clear();
         for &i in members.iter().filter(|_| pool) {
             let i = i as usize;
-            let (lo, hi, c) = (self.low[i], self.high[i], self.central[i]);
+            let Row {
+                low: lo,
+                high: hi,
+                central: c,
+                level,
+                ..
+            } = self.rows[i];
             if c.is_finite() && c > 0.0 && lo > 0.0 && hi.is_finite() && hi > lo {
-                let z = if self.level[i] == 0.95 {
+                let z = if level == 0.95 {
                     1.959963984540054
                 } else {
-                    z_quantile(f64::from(self.level[i]))
+                    z_quantile(f64::from(level))
                 };
                 b.studies.push(Study::new(
                     c.ln(),
@@ -570,7 +588,8 @@ impl ClaimTable {
             }
         }
         let opts = MetaOptions::default();
-        let fit = |m| meta_analysis_with(&b.studies, m, &opts).ok();
+        // Only τ² and the estimate are reported here: the lean fit skips p-values and intervals.
+        let fit = |m| fit_core(&b.studies, m, &opts).ok();
         let dl = if b.studies.is_empty() {
             None
         } else {

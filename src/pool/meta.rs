@@ -226,16 +226,24 @@ pub fn meta_analysis(studies: &[Study], method: Method) -> Result<MetaResult> {
     meta_analysis_with(studies, method, &MetaOptions::default())
 }
 
-/// Runs a meta-analysis.
-///
-/// # Errors
-///
-/// As [`meta_analysis`], and [`Error::Level`] for a level outside (0, 1).
-pub fn meta_analysis_with(
-    studies: &[Study],
-    method: Method,
-    opts: &MetaOptions,
-) -> Result<MetaResult> {
+/// The part of a fit every caller needs: τ², the estimate and its SE (and what the rest of
+/// [`MetaResult`] is computed from).
+pub(crate) struct Fit {
+    pub k: usize,
+    pub sw: f64,
+    pub sw2: f64,
+    pub q: f64,
+    pub df: usize,
+    pub tau2: f64,
+    pub iterations: usize,
+    pub converged: bool,
+    pub estimate: f64,
+    pub se: f64,
+    pub sws: f64,
+}
+
+/// Validates the studies and fits τ², the estimate and its SE.
+pub(crate) fn fit_core(studies: &[Study], method: Method, opts: &MetaOptions) -> Result<Fit> {
     let k = studies.len();
     if k == 0 {
         return Err(Error::Method {
@@ -286,6 +294,44 @@ pub fn meta_analysis_with(
     });
     let estimate = swsy / sws;
     let se = (1.0 / sws).sqrt();
+    Ok(Fit {
+        k,
+        sw,
+        sw2,
+        q,
+        df,
+        tau2,
+        iterations,
+        converged,
+        estimate,
+        se,
+        sws,
+    })
+}
+
+/// Runs a meta-analysis.
+///
+/// # Errors
+///
+/// As [`meta_analysis`], and [`Error::Level`] for a level outside (0, 1).
+pub fn meta_analysis_with(
+    studies: &[Study],
+    method: Method,
+    opts: &MetaOptions,
+) -> Result<MetaResult> {
+    let Fit {
+        k,
+        sw,
+        sw2,
+        q,
+        df,
+        tau2,
+        iterations,
+        converged,
+        estimate,
+        se,
+        sws,
+    } = fit_core(studies, method, opts)?;
     let z = z_quantile(opts.level);
     let ci = (estimate - z * se, estimate + z * se);
     let pi_half = (tau2 + se * se).sqrt();
