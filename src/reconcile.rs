@@ -389,16 +389,9 @@ impl Reconciler {
                 }
             })
             .collect();
-        let estimates: Vec<&Estimate> = claims.iter().map(|c| c.estimate()).collect();
         let source_lists: Vec<&[String]> = claims.iter().map(|c| c.sources()).collect();
         let mut report = summarize(q, rows, self.relation_limit, self.profile, work);
-        report.pooled = pool::pool(
-            &report.claims,
-            &estimates,
-            &source_lists,
-            q.kind(),
-            &self.pool,
-        );
+        report.pooled = pool::pool(&report.claims, &source_lists, q.kind(), &self.pool);
         report
     }
 }

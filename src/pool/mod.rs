@@ -39,7 +39,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::estimate::Estimate;
 use crate::interval::Interval;
 use crate::quantity::QuantityKind;
 use crate::reconcile::ClaimRow;
@@ -251,7 +250,6 @@ struct Input<'a> {
 /// Pools one quantity's claims (rows sorted by id) with every requested method.
 pub(crate) fn pool(
     rows: &[ClaimRow],
-    _estimates: &[&Estimate],
     sources: &[&[String]],
     kind: QuantityKind,
     opts: &PoolOptions,
