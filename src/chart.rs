@@ -117,7 +117,13 @@ struct Axis {
 }
 
 impl Axis {
+    /// The x position of a value; values off the axis (or not positive on a log axis) are
+    /// pinned to its ends, so no coordinate is ever NaN or infinite.
     fn x(&self, v: f64) -> f64 {
+        if v.is_nan() {
+            return self.x0;
+        }
+        let v = v.clamp(self.lo, self.hi);
         let t = if self.log {
             (v.ln() - self.lo.ln()) / (self.hi.ln() - self.lo.ln())
         } else {
@@ -554,15 +560,19 @@ impl<'a> Chart<'a> {
                         "<line x1=\"{a:.1}\" y1=\"{mid:.1}\" x2=\"{b:.1}\" y2=\"{mid:.1}\" stroke=\"#222\" stroke-width=\"1.2\"/>"
                     );
                 }
-                let x = axis.x(*value);
-                let _ = writeln!(
-                    body,
-                    "<polygon class=\"pooled\" points=\"{:.1},{mid:.1} {x:.1},{:.1} {:.1},{mid:.1} {x:.1},{:.1}\" fill=\"#222\"/>",
-                    x - 6.0,
-                    mid - 6.0,
-                    x + 6.0,
-                    mid + 6.0
-                );
+                // A value off the axis (say, not positive on a forced log axis) gets no
+                // diamond: its label still states it.
+                if axis.inside(*value) {
+                    let x = axis.x(*value);
+                    let _ = writeln!(
+                        body,
+                        "<polygon class=\"pooled\" points=\"{:.1},{mid:.1} {x:.1},{:.1} {:.1},{mid:.1} {x:.1},{:.1}\" fill=\"#222\"/>",
+                        x - 6.0,
+                        mid - 6.0,
+                        x + 6.0,
+                        mid + 6.0
+                    );
+                }
                 y += 22.0;
             }
             // The axis, with tick labels that never collide.

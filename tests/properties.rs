@@ -353,3 +353,63 @@ proptest! {
         }
     }
 }
+
+/// Any bounds: closed, open or unbounded, negative or positive, points.
+fn any_estimate() -> impl Strategy<Value = Estimate> {
+    let bound = prop_oneof![
+        Just(None),
+        (-1000i32..1000, any::<bool>()).prop_map(|(v, open)| Some((f64::from(v) / 4.0, open))),
+    ];
+    (bound.clone(), bound, proptest::option::of(0u8..=100)).prop_filter_map(
+        "non-empty",
+        |(a, b, c)| {
+            let (lo, hi) = match (a, b) {
+                (Some(x), Some(y)) if x.0 > y.0 => (Some(y), Some(x)),
+                p => p,
+            };
+            let iv = Interval::try_from_parts(
+                lo.map(|l| l.0),
+                lo.is_some_and(|l| l.1),
+                hi.map(|h| h.0),
+                hi.is_some_and(|h| h.1),
+            )
+            .ok()?;
+            let e = Estimate::new(iv, iv, None).ok()?;
+            match (c, iv.is_bounded()) {
+                (Some(c), true) => e
+                    .clone()
+                    .with_central(iv.inf() + iv.width() * f64::from(c) / 100.0)
+                    .ok()
+                    .or(Some(e)),
+                _ => Some(e),
+            }
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Whatever the bounds, reconciling and rendering never panic, every claim stays inside
+    /// the envelope, and the chart is well-formed SVG with finite coordinates.
+    #[test]
+    fn any_bounds_reconcile_and_render(estimates in prop::collection::vec(any_estimate(), 1..9)) {
+        let mut set = ClaimSet::new();
+        set.add_source(Source::new("s", "S").unwrap()).unwrap();
+        set.add_quantity(Quantity::new("q", "any").unwrap().with_kind(QuantityKind::Real)).unwrap();
+        for (i, e) in estimates.into_iter().enumerate() {
+            set.add_claim(Claim::new(format!("c{i}"), "q", ["s"], e).unwrap()).unwrap();
+        }
+        let r = Reconciler::new().reconcile(&set);
+        let q = &r.quantities[0];
+        for c in &q.claims {
+            prop_assert!(q.envelope.contains(&c.plausible));
+        }
+        let _ = (r.to_string(), r.to_markdown(), r.to_html(), r.to_json_string());
+        for chart in [crosscheck::chart::Chart::new(&r), crosscheck::chart::Chart::new(&r).with_log_axis(true)] {
+            let svg = chart.to_svg();
+            prop_assert!(roxmltree::Document::parse(&svg).is_ok());
+            prop_assert!(!svg.contains("NaN") && !svg.contains("inf\""), "{}", svg);
+        }
+    }
+}
