@@ -350,6 +350,10 @@ proptest! {
             let csv = format!("quantity,sources,value\nq,a,\"{}\"\n", text.replace('"', "\"\""));
             let _ = crosscheck::Loader::new().lenient().csv_str(&csv);
             let _ = ClaimSet::from_json_str(text);
+            let table = format!("quantity,sources,low,central,high\n{text}\nq,a,{text},,\n");
+            if let Ok((t, _)) = crosscheck::table::ClaimTable::load(table.as_bytes()) {
+                let _ = t.reconcile();
+            }
         }
     }
 }
