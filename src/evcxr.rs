@@ -52,12 +52,15 @@ impl QuantityReport {
 }
 
 impl ClaimSet {
-    /// Displays the claims as a table (HTML and plain text) in evcxr.
+    /// Displays the claims as a table with their disagreement chart (HTML, and plain text)
+    /// in evcxr. The chart comes from a reconciliation without pooled estimates (O(n log n)
+    /// per quantity); display a [`Reconciliation`] for those.
     pub fn evcxr_display(&self) {
-        emit(&[
-            ("text/html", &claim_set_html(self)),
-            ("text/plain", &claim_set_text(self)),
-        ]);
+        let r = crate::Reconciler::new()
+            .with_pooling(crate::pool::PoolOptions::none())
+            .reconcile(self);
+        let html = format!("{}{}", claim_set_html(self), Chart::new(&r).to_svg());
+        emit(&[("text/html", &html), ("text/plain", &claim_set_text(self))]);
     }
 }
 
