@@ -88,6 +88,15 @@ mod sweep;
 pub mod table;
 pub mod wording;
 
+/// The design: the domain model, the meaning of every reported figure and the file formats
+/// (the project's `docs/DESIGN.md`).
+#[doc = include_str!("../docs/DESIGN.md")]
+pub mod design {}
+
+/// What changed in each release (`CHANGELOG.md`).
+#[doc = include_str!("../CHANGELOG.md")]
+pub mod changelog {}
+
 pub use claim::{Citation, Claim, PartialDate, Stance};
 pub use claimset::ClaimSet;
 pub use error::{Error, Location, Result};
