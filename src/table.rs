@@ -339,189 +339,99 @@ impl ClaimTable {
         };
         cols.quantity = q;
         cols.sources = s;
+        // One thread reads and checks rows; another interns and stores them, in order, so
+        // the result is the same as doing both in turn (which is what happens without the
+        // `parallel` feature). Batches keep what is in flight small.
         let mut t = ClaimTable::default();
         let mut rejected = Vec::new();
-        let mut spare: Vec<&[u8]> = Vec::with_capacity(8);
-        let mut quoted = csv::ByteRecord::new();
         let mut ids_seen: HashMap<Box<str>, u32> = HashMap::new();
-        let mut lineno = 1u32;
-        let mut row = 0u32;
-        loop {
-            line.clear();
-            if r.read_until(b'\n', &mut line).map_err(io)? == 0 {
-                break;
-            }
-            lineno += 1;
-            let text = line.strip_suffix(b"\n").unwrap_or(&line);
-            let text = text.strip_suffix(b"\r").unwrap_or(text);
-            if text.is_empty() {
-                continue;
-            }
-            row += 1;
-            let mut fields = recycle(std::mem::take(&mut spare));
-            if !split_plain(text, &mut fields) {
-                // A quoted line: let the csv crate read it.
-                let mut rdr = csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .from_reader(text);
-                match rdr.read_byte_record(&mut quoted) {
-                    Ok(true) => {
-                        fields.clear();
-                        fields.extend(quoted.iter());
+        #[cfg(feature = "parallel")]
+        {
+            let (t2, rejected2, read) = std::thread::scope(|scope| {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+                let consumer = scope.spawn(move || {
+                    for batch in rx {
+                        t.commit_batch(batch, &mut ids_seen, &mut rejected);
                     }
-                    _ => {
-                        rejected.push(Error::Malformed {
-                            at: Location::Line {
-                                line: lineno.into(),
-                                id: None,
-                            },
-                            field: "row".into(),
-                            reason: "unreadable CSV line".into(),
-                        });
-                        continue;
-                    }
-                }
-            }
-            if let Err(e) = t.push_row(&cols, &fields, row, lineno, &mut ids_seen) {
-                rejected.push(e);
-            }
-            spare = recycle(fields);
+                    (t, rejected)
+                });
+                let read = produce(&mut r, &cols, |batch| tx.send(batch).is_ok());
+                drop(tx);
+                let (t, rejected) = consumer
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                (t, rejected, read)
+            });
+            read?;
+            t = t2;
+            rejected = rejected2;
         }
+        #[cfg(not(feature = "parallel"))]
+        produce(&mut r, &cols, |batch| {
+            t.commit_batch(batch, &mut ids_seen, &mut rejected);
+            true
+        })?;
         t.source_start.push(t.source_ids.len() as u32);
         Ok((t, rejected))
     }
 
-    fn push_row(
+    /// Commits a batch of checked rows in order: duplicate ids, interning, storage.
+    fn commit_batch(
         &mut self,
-        cols: &Cols,
-        f: &[&[u8]],
-        row: u32,
-        line: u32,
+        batch: Batch,
+        ids_seen: &mut HashMap<Box<str>, u32>,
+        rejected: &mut Vec<Error>,
+    ) {
+        let Batch {
+            arena,
+            names,
+            items,
+        } = batch;
+        for item in items {
+            match item {
+                Err(e) => rejected.push(e),
+                Ok(p) => {
+                    if let Err(e) = self.commit(&arena, &names, &p, ids_seen) {
+                        rejected.push(e);
+                    }
+                }
+            }
+        }
+    }
+
+    fn commit(
+        &mut self,
+        arena: &[u8],
+        names: &[std::ops::Range<u32>],
+        p: &Pending,
         ids_seen: &mut HashMap<Box<str>, u32>,
     ) -> Result<()> {
-        let explicit = cols
-            .id
-            .and_then(|i| f.get(i))
-            .map(|c| c.trim_ascii())
-            .filter(|c| !c.is_empty());
-        // The id is only spelt out for a message: most rows never need it.
-        let id = || {
-            explicit.map_or_else(
-                || format!("row-{row}"),
-                |c| String::from_utf8_lossy(c).into_owned(),
-            )
-        };
-        let at = || Location::Line {
-            line: line.into(),
-            id: Some(id()),
-        };
-        if f.len() != cols.width {
-            return Err(Error::Malformed {
-                at: at(),
-                field: "row".into(),
-                reason: format!("{} fields, but the header has {}", f.len(), cols.width),
-            });
-        }
-        let quantity = f[cols.quantity].trim_ascii();
-        if quantity.is_empty() {
-            return Err(Error::Empty {
-                at: at(),
-                field: "quantity",
-            });
-        }
-        let sources = f[cols.sources].trim_ascii();
-        if sources.is_empty()
-            || sources
-                .split(|&b| b == b';')
-                .any(|s| s.trim_ascii().is_empty())
-        {
-            return Err(Error::Empty {
-                at: at(),
-                field: "sources",
-            });
-        }
-        let get = |c: Option<usize>, field| {
-            c.map_or(Ok(None), |i| number(f[i], field))
-                .map_err(|e: Error| e.at(at()))
-        };
-        let low = get(cols.low, "low")?;
-        let high = get(cols.high, "high")?;
-        let central = get(cols.central, "central")?;
-        let level = get(cols.level, "level")?;
-        if low.is_none() && high.is_none() && central.is_none() {
-            return Err(Error::Empty {
-                at: at(),
-                field: "value",
-            });
-        }
-        for (field, v) in [("low", low), ("high", high), ("central", central)] {
-            if let Some(v) = v.filter(|v| *v < 0.0) {
-                return Err(Error::Negative {
-                    at: at(),
-                    field,
-                    value: v,
-                });
-            }
-        }
-        let (lo, hi) = (low.unwrap_or(0.0), high.unwrap_or(f64::INFINITY));
-        if lo > hi {
-            return Err(Error::Inverted {
-                at: at(),
-                field: "value",
-                low: lo,
-                high: hi,
-            });
-        }
-        if let Some(c) = central.filter(|c| *c < lo || *c > hi) {
-            let interval =
-                Interval::try_from_parts(Some(lo), false, high, false).map_err(|e| e.at(at()))?;
-            return Err(Error::CentralOutside {
-                at: at(),
-                central: c,
-                interval,
-            });
-        }
-        if let Some(l) = level.filter(|l| !(*l > 0.0 && *l < 1.0)) {
-            return Err(Error::Level { at: at(), level: l });
-        }
-        // Everything is checked before anything is interned: a rejected row leaves nothing.
-        let mut names: Vec<&[u8]> = Vec::with_capacity(2);
-        for name in sources.split(|&b| b == b';').map(<[u8]>::trim_ascii) {
-            if names.contains(&name) {
+        let bytes = |r: &std::ops::Range<u32>| &arena[r.start as usize..r.end as usize];
+        if let Some(e) = &p.explicit {
+            let id: Box<str> = String::from_utf8_lossy(bytes(e)).into();
+            if ids_seen.insert(id.clone(), p.row_no).is_some() {
                 return Err(Error::DuplicateId {
-                    at: at(),
-                    what: "source in claim",
-                    id: String::from_utf8_lossy(name).into(),
-                });
-            }
-            names.push(name);
-        }
-        if let Some(e) = explicit {
-            let key: Box<str> = String::from_utf8_lossy(e).into();
-            if ids_seen.insert(key, row).is_some() {
-                return Err(Error::DuplicateId {
-                    at: at(),
+                    at: Location::Line {
+                        line: p.line.into(),
+                        id: Some(id.to_string()),
+                    },
                     what: "claim",
-                    id: id(),
+                    id: id.to_string(),
                 });
             }
-            self.explicit_ids
-                .insert(self.rows.len() as u32, id().into());
+            self.explicit_ids.insert(self.rows.len() as u32, id);
         }
-        let qid = self.quantities.id(quantity);
+        let qid = self.quantities.id(bytes(&p.quantity));
         self.source_start.push(self.source_ids.len() as u32);
-        for name in names {
-            let sid = self.sources.id(name);
+        for name in &names[p.names.start as usize..p.names.end as usize] {
+            let sid = self.sources.id(bytes(name));
             self.source_ids.push(sid);
         }
         self.rows.push(Row {
-            low: lo,
-            high: hi,
-            central: central.unwrap_or(f64::NAN),
-            level: level.unwrap_or(0.95) as f32,
             quantity: qid,
+            ..p.row
         });
-        self.lines.push(line);
+        self.lines.push(p.line);
         Ok(())
     }
 
@@ -696,4 +606,215 @@ struct Buffers {
     weights: Vec<f64>,
     studies: Vec<Study>,
     work: Work,
+}
+
+/// Rows read and checked, waiting to be interned and stored.
+#[derive(Default)]
+struct Batch {
+    /// The bytes of the ids, quantity names and source names the rows refer to.
+    arena: Vec<u8>,
+    names: Vec<std::ops::Range<u32>>,
+    items: Vec<std::result::Result<Pending, Error>>,
+}
+
+/// A checked row: ranges into its batch's arena.
+struct Pending {
+    explicit: Option<std::ops::Range<u32>>,
+    quantity: std::ops::Range<u32>,
+    names: std::ops::Range<u32>,
+    row: Row,
+    line: u32,
+    row_no: u32,
+}
+
+const BATCH_ROWS: usize = 4096;
+
+/// Reads every data line, checks it, and hands batches of rows to `emit` (which returns
+/// false to stop early).
+fn produce(r: &mut impl BufRead, cols: &Cols, mut emit: impl FnMut(Batch) -> bool) -> Result<()> {
+    let io = |source| Error::Io {
+        path: "<reader>".into(),
+        source,
+    };
+    let mut line: Vec<u8> = Vec::with_capacity(256);
+    let mut spare: Vec<&[u8]> = Vec::with_capacity(8);
+    let mut quoted = csv::ByteRecord::new();
+    let mut batch = Batch::default();
+    let mut lineno = 1u32;
+    let mut row = 0u32;
+    loop {
+        line.clear();
+        if r.read_until(b'\n', &mut line).map_err(io)? == 0 {
+            break;
+        }
+        lineno += 1;
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        if text.is_empty() {
+            continue;
+        }
+        row += 1;
+        let mut fields = recycle(std::mem::take(&mut spare));
+        if !split_plain(text, &mut fields) {
+            // A quoted line: let the csv crate read it.
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(text);
+            match rdr.read_byte_record(&mut quoted) {
+                Ok(true) => {
+                    fields.clear();
+                    fields.extend(quoted.iter());
+                }
+                _ => {
+                    batch.items.push(Err(Error::Malformed {
+                        at: Location::Line {
+                            line: lineno.into(),
+                            id: None,
+                        },
+                        field: "row".into(),
+                        reason: "unreadable CSV line".into(),
+                    }));
+                    spare = recycle(fields);
+                    continue;
+                }
+            }
+        }
+        let checked = check_row(cols, &fields, row, lineno, &mut batch);
+        batch.items.push(checked);
+        spare = recycle(fields);
+        if batch.items.len() >= BATCH_ROWS && !emit(std::mem::take(&mut batch)) {
+            return Ok(());
+        }
+    }
+    if !batch.items.is_empty() {
+        emit(batch);
+    }
+    Ok(())
+}
+/// Checks one row (everything that needs no other row) and copies what it keeps into the
+/// batch.
+fn check_row(cols: &Cols, f: &[&[u8]], row: u32, line: u32, batch: &mut Batch) -> Result<Pending> {
+    let explicit = cols
+        .id
+        .and_then(|i| f.get(i))
+        .map(|c| c.trim_ascii())
+        .filter(|c| !c.is_empty());
+    // The id is only spelt out for a message: most rows never need it.
+    let id = || {
+        explicit.map_or_else(
+            || format!("row-{row}"),
+            |c| String::from_utf8_lossy(c).into_owned(),
+        )
+    };
+    let at = || Location::Line {
+        line: line.into(),
+        id: Some(id()),
+    };
+    if f.len() != cols.width {
+        return Err(Error::Malformed {
+            at: at(),
+            field: "row".into(),
+            reason: format!("{} fields, but the header has {}", f.len(), cols.width),
+        });
+    }
+    let quantity = f[cols.quantity].trim_ascii();
+    if quantity.is_empty() {
+        return Err(Error::Empty {
+            at: at(),
+            field: "quantity",
+        });
+    }
+    let sources = f[cols.sources].trim_ascii();
+    if sources.is_empty()
+        || sources
+            .split(|&b| b == b';')
+            .any(|s| s.trim_ascii().is_empty())
+    {
+        return Err(Error::Empty {
+            at: at(),
+            field: "sources",
+        });
+    }
+    let get = |c: Option<usize>, field| {
+        c.map_or(Ok(None), |i| number(f[i], field))
+            .map_err(|e: Error| e.at(at()))
+    };
+    let low = get(cols.low, "low")?;
+    let high = get(cols.high, "high")?;
+    let central = get(cols.central, "central")?;
+    let level = get(cols.level, "level")?;
+    if low.is_none() && high.is_none() && central.is_none() {
+        return Err(Error::Empty {
+            at: at(),
+            field: "value",
+        });
+    }
+    for (field, v) in [("low", low), ("high", high), ("central", central)] {
+        if let Some(v) = v.filter(|v| *v < 0.0) {
+            return Err(Error::Negative {
+                at: at(),
+                field,
+                value: v,
+            });
+        }
+    }
+    let (lo, hi) = (low.unwrap_or(0.0), high.unwrap_or(f64::INFINITY));
+    if lo > hi {
+        return Err(Error::Inverted {
+            at: at(),
+            field: "value",
+            low: lo,
+            high: hi,
+        });
+    }
+    if let Some(c) = central.filter(|c| *c < lo || *c > hi) {
+        let interval =
+            Interval::try_from_parts(Some(lo), false, high, false).map_err(|e| e.at(at()))?;
+        return Err(Error::CentralOutside {
+            at: at(),
+            central: c,
+            interval,
+        });
+    }
+    if let Some(l) = level.filter(|l| !(*l > 0.0 && *l < 1.0)) {
+        return Err(Error::Level { at: at(), level: l });
+    }
+    // Everything is checked before anything is interned: a rejected row leaves nothing.
+    let mut names: Vec<&[u8]> = Vec::with_capacity(2);
+    for name in sources.split(|&b| b == b';').map(<[u8]>::trim_ascii) {
+        if names.contains(&name) {
+            return Err(Error::DuplicateId {
+                at: at(),
+                what: "source in claim",
+                id: String::from_utf8_lossy(name).into(),
+            });
+        }
+        names.push(name);
+    }
+    let mut put = |bytes: &[u8]| {
+        let start = batch.arena.len() as u32;
+        batch.arena.extend_from_slice(bytes);
+        start..batch.arena.len() as u32
+    };
+    let explicit = explicit.map(&mut put);
+    let quantity = put(quantity);
+    let first = batch.names.len() as u32;
+    for name in names {
+        let r = put(name);
+        batch.names.push(r);
+    }
+    Ok(Pending {
+        explicit,
+        quantity,
+        names: first..batch.names.len() as u32,
+        row: Row {
+            low: lo,
+            high: hi,
+            central: central.unwrap_or(f64::NAN),
+            level: level.unwrap_or(0.95) as f32,
+            quantity: 0,
+        },
+        line,
+        row_no: row,
+    })
 }
