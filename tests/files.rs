@@ -131,3 +131,29 @@ fn real_data_claimed_vs_photo_confirmed_losses() {
     assert_ne!(q.verdict, crosscheck::Verdict::Contradiction);
     let _ = Estimate::exact(0.0).unwrap();
 }
+
+#[test]
+fn real_data_wikidata_census_figures_contradict() {
+    // Three Wikidata statements of the 1900 US population (CC0), read as bare numbers: an
+    // exact count (76,303,387, u = 1), a rounded one (76,094,000, u = 1,000) and another
+    // exact one. Read at their own precision they cannot all be true.
+    let set = ClaimSet::from_csv_str(include_str!("data/wikidata_us_population.csv")).unwrap();
+    let r = Reconciler::new().reconcile(&set);
+    let q = r.quantity("us-population-1900").unwrap();
+    assert_eq!(q.verdict, crosscheck::Verdict::Contradiction);
+    assert_eq!(
+        q.claim("Q30$52345D2B-DEC8-41DD-B890-3B6789319A80")
+            .unwrap()
+            .plausible
+            .to_string(),
+        "[76,093,500, 76,094,500]"
+    );
+    assert_eq!(
+        (q.envelope.inf(), q.envelope.sup()),
+        (76_093_500.0, 76_303_387.5)
+    );
+    // The disagreement is small in relative terms: the centrals are within 0.3 % of each other.
+    assert!(q.relations.iter().all(|p| p.central_ratio.unwrap() < 1.003));
+    let q = r.quantity("us-population-1910").unwrap();
+    assert_eq!(q.verdict, crosscheck::Verdict::Contradiction);
+}
