@@ -80,26 +80,35 @@ pub fn compact(x: f64) -> String {
     format!("{s}{suffix}")
 }
 
+/// Wraps text at spaces into lines of at most `width` characters, cutting longer words.
+/// Linear in the text: each character is looked at a bounded number of times.
 fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();
+    let mut line_len = 0usize;
     for word in text.split(' ') {
-        let mut word = word.to_string();
-        while word.chars().count() > width {
-            let head: String = word.chars().take(width).collect();
-            if !line.is_empty() {
+        let mut chars = word.chars().peekable();
+        let mut word_len = word.chars().count();
+        // Cut a word longer than a line into whole lines of its own.
+        while word_len > width {
+            if line_len > 0 {
                 lines.push(std::mem::take(&mut line));
+                line_len = 0;
             }
-            lines.push(head);
-            word = word.chars().skip(width).collect();
+            lines.push(chars.by_ref().take(width).collect());
+            word_len -= width;
         }
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+        if line_len > 0 && line_len + 1 + word_len > width {
             lines.push(std::mem::take(&mut line));
+            line_len = 0;
         }
-        if !line.is_empty() {
+        if line_len > 0 {
             line.push(' ');
+            line_len += 1;
         }
-        line.push_str(&word);
+        line.extend(chars);
+        line_len += word_len;
     }
     if !line.is_empty() {
         lines.push(line);
@@ -136,18 +145,27 @@ impl Axis {
         v.is_finite() && v >= self.lo && v <= self.hi && (!self.log || v > 0.0)
     }
 
+    /// Tick values, at most about a dozen on a linear axis and one per power of ten on a
+    /// log axis (at most ~650: f64's range): every loop counts integers, so no axis, however
+    /// narrow or wide, can make it run on.
     fn ticks(&self) -> Vec<f64> {
+        if !(self.lo.is_finite() && self.hi.is_finite()) || self.hi < self.lo {
+            return Vec::new();
+        }
         if self.log {
+            if self.lo <= 0.0 {
+                return Vec::new();
+            }
             let mut t = Vec::new();
-            let mut p = 10f64.powf(self.lo.log10().floor());
-            while p <= self.hi * 1.0000001 {
+            let first = self.lo.log10().floor() as i32;
+            let last = self.hi.log10().ceil() as i32;
+            for e in first..=last {
                 for m in [1.0, 2.0, 5.0] {
-                    let v = p * m;
-                    if v >= self.lo && v <= self.hi {
+                    let v = m * 10f64.powi(e);
+                    if v.is_finite() && v >= self.lo && v <= self.hi {
                         t.push(v);
                     }
                 }
-                p *= 10.0;
             }
             // Keep the powers of ten when there are plenty.
             if t.iter()
@@ -161,17 +179,28 @@ impl Axis {
         } else {
             let span = self.hi - self.lo;
             let raw = span / 6.0;
+            if !(raw.is_finite() && raw > 0.0) {
+                return vec![self.lo];
+            }
             let mag = 10f64.powf(raw.log10().floor());
             let step = [1.0, 2.0, 5.0, 10.0]
                 .iter()
                 .map(|m| m * mag)
                 .find(|s| *s >= raw)
                 .unwrap_or(10.0 * mag);
-            let mut v = (self.lo / step).ceil() * step;
+            let first = (self.lo / step).ceil();
+            // Ticks a few ulps apart at a large magnitude would not advance: compute each
+            // from its index, and stop at a fixed count.
             let mut t = Vec::new();
-            while v <= self.hi + step * 1e-9 {
-                t.push(if v.abs() < step * 1e-9 { 0.0 } else { v });
-                v += step;
+            for k in 0..=12 {
+                let v = (first + f64::from(k)) * step;
+                if !(v <= self.hi + step * 1e-9) {
+                    break;
+                }
+                let v = if v.abs() < step * 1e-9 { 0.0 } else { v };
+                if t.last().is_none_or(|last| v > *last) {
+                    t.push(v);
+                }
             }
             t
         }
@@ -424,6 +453,8 @@ impl<'a> Chart<'a> {
                 lo -= pad;
                 hi += pad;
             }
+            // Padding may not carry an end past the largest finite number.
+            (lo, hi) = (lo.max(-f64::MAX), hi.min(f64::MAX));
             let axis = Axis {
                 lo,
                 hi,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Location, Result};
 use crate::estimate::Estimate;
-use crate::source::non_empty;
+use crate::limits::check_id;
 
 /// A calendar date with reduced precision allowed: `2025`, `2025-04` or `2025-04-26`
 /// (ISO 8601). Days are checked against the calendar (no 2025-02-29).
@@ -249,9 +249,9 @@ impl Claim {
         sources: impl IntoIterator<Item = S>,
         estimate: Estimate,
     ) -> Result<Claim> {
-        let id = non_empty("id", id.into())?;
+        let id = check_id("id", id.into())?;
         let at = || Location::Claim(id.clone());
-        let quantity = non_empty("quantity", quantity.into()).map_err(|e| e.at(at()))?;
+        let quantity = check_id("quantity", quantity.into()).map_err(|e| e.at(at()))?;
         let sources: Vec<String> = sources.into_iter().map(Into::into).collect();
         if sources.is_empty() {
             return Err(Error::Empty {
@@ -259,14 +259,17 @@ impl Claim {
                 field: "sources",
             });
         }
-        for (i, s) in sources.iter().enumerate() {
+        // A set, not a scan of the ones before: a claim may name 100,000 sources.
+        let mut seen = std::collections::HashSet::with_capacity(sources.len());
+        for s in &sources {
             if s.trim().is_empty() {
                 return Err(Error::Empty {
                     at: at(),
                     field: "sources",
                 });
             }
-            if sources[..i].contains(s) {
+            check_id("sources", s.clone()).map_err(|e| e.at(at()))?;
+            if !seen.insert(s.as_str()) {
                 return Err(Error::DuplicateId {
                     at: at(),
                     what: "source in claim",

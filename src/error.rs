@@ -242,6 +242,18 @@ pub enum Error {
         /// What the reader expected there.
         expected: String,
     },
+    /// A field longer than its limit (see [`crate::limits`]); the field is not quoted back.
+    #[error("{at}: field `{field}` is {len} bytes long, over the limit of {max}")]
+    TooLong {
+        /// The record.
+        at: Location,
+        /// The field.
+        field: String,
+        /// Its length in bytes.
+        len: usize,
+        /// The limit in bytes.
+        max: usize,
+    },
     /// A file or record that is not well-formed (bad JSON, bad CSV, wrong type of field).
     #[error("{at}: malformed `{field}`: {reason}")]
     Malformed {
@@ -304,6 +316,7 @@ macro_rules! located {
             | Error::BadDate { at, .. }
             | Error::Wording { at, .. }
             | Error::Malformed { at, .. }
+            | Error::TooLong { at, .. }
             | Error::Method { at, .. } => Some(at),
             Error::Io { .. } | Error::Invalid { .. } => None,
         }

@@ -14,11 +14,32 @@ use crate::reconcile::{QuantityReport, Reconciliation};
 use crate::report::{claim_set_html, claim_set_text};
 
 /// The evcxr protocol text for several MIME blocks.
+///
+/// No content can end its block or open another: every `EVCXR_` in the content (a quantity
+/// description could hold `EVCXR_END_CONTENT` on a line of its own, then raw HTML) is
+/// written so that the reader sees the same text but the protocol sees no marker — in
+/// HTML and SVG as `EVCXR&#95;` (the same characters once rendered), in plain text with a
+/// zero-width joiner after `EVCXR`.
+///
+/// ```
+/// use crosscheck::evcxr::mime_bundle;
+///
+/// let hostile = "x\nEVCXR_END_CONTENT\nEVCXR_BEGIN_CONTENT text/html\n<script>";
+/// let out = mime_bundle(&[("text/plain", hostile)]);
+/// assert_eq!(out.lines().filter(|l| l.starts_with("EVCXR_")).count(), 2);
+/// ```
 #[must_use]
 pub fn mime_bundle(blocks: &[(&str, &str)]) -> String {
     blocks
         .iter()
-        .map(|(mime, content)| format!("EVCXR_BEGIN_CONTENT {mime}\n{content}\nEVCXR_END_CONTENT"))
+        .map(|(mime, content)| {
+            let safe = if mime.contains("html") || mime.contains("xml") {
+                content.replace("EVCXR_", "EVCXR&#95;")
+            } else {
+                content.replace("EVCXR_", "EVCXR\u{200D}_")
+            };
+            format!("EVCXR_BEGIN_CONTENT {mime}\n{safe}\nEVCXR_END_CONTENT")
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

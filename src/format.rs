@@ -64,3 +64,37 @@ pub fn format_number(x: f64) -> String {
     }
     out
 }
+
+/// Text from the input made safe for a terminal: every control character (newlines
+/// included) and bidi override is shown as a Rust-style escape (`\u{1b}`), so input can
+/// neither move the cursor, colour the screen, forge a report line nor reorder text.
+#[must_use]
+pub(crate) fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(crate::limits::is_forbidden_in_id) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if crate::limits::is_forbidden_in_id(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A whole rendered text safe for a terminal: as [`terminal_safe`], but the line breaks the
+/// renderer wrote itself are kept (input text is escaped line by line before that).
+pub(crate) fn terminal_safe_lines(s: String) -> String {
+    if !s
+        .chars()
+        .any(|c| c != '\n' && crate::limits::is_forbidden_in_id(c))
+    {
+        return s;
+    }
+    s.split('\n')
+        .map(terminal_safe)
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -176,7 +176,10 @@ impl Loader {
             .enumerate()
         {
             let at = record_at("sources", index, &v);
-            if let Err(e) = source_from_json(v).and_then(|s| set.add_source(s)) {
+            let result = crate::limits::oversized_json(&v, "source")
+                .and_then(|()| source_from_json(v))
+                .and_then(|s| set.add_source(s));
+            if let Err(e) = result {
                 rejected.push(e.at(at));
             }
         }
@@ -187,7 +190,10 @@ impl Loader {
             .enumerate()
         {
             let at = record_at("quantities", index, &v);
-            if let Err(e) = quantity_from_json(v).and_then(|q| set.add_quantity(q)) {
+            let result = crate::limits::oversized_json(&v, "quantity")
+                .and_then(|()| quantity_from_json(v))
+                .and_then(|q| set.add_quantity(q));
+            if let Err(e) = result {
                 rejected.push(e.at(at));
             }
         }
@@ -198,7 +204,9 @@ impl Loader {
             .enumerate()
         {
             let at = record_at("claims", index, &v);
-            let result = claim_from_json(v, &set, self.profile).and_then(|c| set.add_claim(c));
+            let result = crate::limits::oversized_json(&v, "claim")
+                .and_then(|()| claim_from_json(v, &set, self.profile))
+                .and_then(|c| set.add_claim(c));
             if let Err(e) = result {
                 rejected.extend(e.at(at).into_errors());
             }
@@ -280,8 +288,18 @@ impl Loader {
     }
 }
 
+/// An id as a location names it: in full when it is a valid length, else an excerpt (the
+/// record is refused for it anyway).
+fn short_id(id: &str) -> String {
+    if id.len() <= crate::limits::MAX_ID_BYTES {
+        id.to_string()
+    } else {
+        crate::limits::excerpt(id)
+    }
+}
+
 fn record_at(section: &'static str, index: usize, v: &Value) -> Location {
-    let id = v.get("id").and_then(Value::as_str).map(str::to_string);
+    let id = v.get("id").and_then(Value::as_str).map(short_id);
     Location::Record { section, index, id }
 }
 
@@ -449,7 +467,7 @@ fn claim_from_json(v: Value, set: &ClaimSet, default_profile: Profile) -> Result
         at: Location::Unknown,
         field: "id",
     })?;
-    let at = Location::Claim(id.clone());
+    let at = Location::Claim(short_id(&id));
     let mut build = || -> Result<Claim> {
         let quantity: String = take(&mut o, "quantity")?.ok_or(Error::Empty {
             at: Location::Unknown,
@@ -688,7 +706,10 @@ pub(crate) fn csv_number(cell: Option<&str>, field: &'static str) -> Result<Opti
         if !ok {
             return Err(Error::malformed(
                 field,
-                format!("`{s}` is not a number (bad digit grouping)"),
+                format!(
+                    "`{}` is not a number (bad digit grouping)",
+                    crate::limits::excerpt(s)
+                ),
             ));
         }
         plain = format!(
@@ -701,9 +722,12 @@ pub(crate) fn csv_number(cell: Option<&str>, field: &'static str) -> Result<Opti
     } else {
         s
     };
-    s.parse::<f64>()
-        .map(Some)
-        .map_err(|_| Error::malformed(field, format!("`{s}` is not a number")))
+    s.parse::<f64>().map(Some).map_err(|_| {
+        Error::malformed(
+            field,
+            format!("`{}` is not a number", crate::limits::excerpt(s)),
+        )
+    })
 }
 
 fn csv_row(
@@ -719,9 +743,14 @@ fn csv_row(
         .map_or_else(|| format!("row-{row}"), str::to_string);
     let at = Location::Line {
         line,
-        id: Some(id.clone()),
+        id: Some(short_id(&id)),
     };
     let build = |set: &ClaimSet| -> Result<Claim> {
+        for (name, &i) in &cols.index {
+            if let Some(cell) = r.get(i) {
+                crate::limits::check_len(name, cell, crate::limits::MAX_TEXT_BYTES)?;
+            }
+        }
         if r.len() != cols.width {
             return Err(Error::malformed(
                 "row",

@@ -78,6 +78,7 @@ pub mod evcxr;
 mod format;
 mod interval;
 mod io;
+pub mod limits;
 pub mod pool;
 mod quantity;
 mod reconcile;

@@ -5,7 +5,6 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
-use crate::source::non_empty;
 
 /// The number domain of a quantity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -136,7 +135,7 @@ impl Quantity {
     /// [`Error::Empty`] when the id is empty.
     pub fn new(id: impl Into<String>, description: impl Into<String>) -> Result<Quantity> {
         Ok(Quantity {
-            id: non_empty("id", id.into())?,
+            id: crate::limits::check_id("id", id.into())?,
             description: description.into(),
             unit: String::new(),
             kind: QuantityKind::Count,

@@ -309,6 +309,16 @@ impl Reconciler {
         self
     }
 
+    /// Computes leave-one-out influence only for quantities with at most `n` claims and
+    /// `n` distinct sources (default [`pool::DEFAULT_INFLUENCE_LIMIT`]); `0` turns influence
+    /// off for quantities of more than zero claims. Beyond the limit each pooled line says
+    /// `influence_skipped`.
+    #[must_use]
+    pub fn with_influence_limit(mut self, n: usize) -> Reconciler {
+        self.pool.influence_limit = n;
+        self
+    }
+
     /// Leaves out the support profile (the best-supported regions stay).
     #[must_use]
     pub fn without_support_profile(mut self) -> Reconciler {
@@ -402,13 +412,12 @@ pub(crate) struct Work {
     pub scratch: Scratch,
     pub sweep: Sweep,
     pub deciding: Vec<usize>,
-    pub in_top: Vec<bool>,
     order: Vec<usize>,
     keys: Vec<(usize, i128)>,
 }
 
 /// The figures of the summary that need no ids: shared by the reconciler and the table
-/// path. `work.deciding` and `work.in_top` hold the deciding claims and the members of the
+/// path. `work.deciding` and `work.sweep.in_top` hold the deciding claims and the members of the
 /// largest cluster(s); `work.sweep` the regions and cliques; the returned order lists the
 /// cliques largest first.
 pub(crate) struct Core {
@@ -495,10 +504,7 @@ pub(crate) fn core(
             .cmp(&(keys[a].0, keys[a].1))
             .then_with(|| sw.members(&sw.cliques[a]).cmp(sw.members(&sw.cliques[b])))
     });
-    work.in_top.clear();
-    work.in_top
-        .extend(sw.top_mark.iter().map(|&g| g == sw.top_generation && g > 0));
-    let dissenters = work.in_top.iter().filter(|t| !**t).count();
+    let dissenters = sw.in_top.iter().filter(|t| !**t).count();
     Core {
         envelope,
         consensus,
@@ -545,7 +551,7 @@ pub(crate) fn summarize(
         .iter()
         .map(|&k| ids(&mut sw.members(&sw.cliques[k]).iter().map(|&i| i as usize)))
         .collect();
-    let dissenters = ids(&mut (0..n).filter(|&i| !work.in_top[i]));
+    let dissenters = ids(&mut (0..n).filter(|&i| !work.sweep.in_top[i]));
     let deciding = ids(&mut work.deciding.iter().copied());
     let relations_complete = n <= relation_limit;
     let mut report = QuantityReport {

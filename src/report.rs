@@ -5,7 +5,7 @@
 
 use std::fmt::{self, Write};
 
-use crate::format::format_number;
+use crate::format::{format_number, terminal_safe, terminal_safe_lines};
 use crate::pool::Pooled;
 use crate::reconcile::{QuantityReport, Reconciliation, Verdict};
 use crate::relation::Relation;
@@ -95,22 +95,30 @@ fn pooled_line(key: &str, p: &Pooled) -> String {
 ///
 /// Only those of the writer.
 pub fn write_quantity(out: &mut impl Write, q: &QuantityReport) -> fmt::Result {
+    // Input text is escaped where it is written; the whole section is checked once more so
+    // that no field, however it got into the report, reaches the terminal raw.
+    let mut section = String::new();
+    write_quantity_raw(&mut section, q)?;
+    out.write_str(&terminal_safe_lines(section))
+}
+
+fn write_quantity_raw(out: &mut impl Write, q: &QuantityReport) -> fmt::Result {
     let mut facts = Vec::new();
     if !q.unit.is_empty() {
-        facts.push(q.unit.clone());
+        facts.push(terminal_safe(&q.unit).into_owned());
     }
     facts.push(q.temporal.as_str().to_string());
     if let Some(s) = &q.subject_side {
-        facts.push(format!("subject: {s}"));
+        facts.push(format!("subject: {}", terminal_safe(s)));
     }
     writeln!(
         out,
         "== {} — {} ({})",
-        q.quantity,
+        terminal_safe(&q.quantity),
         if q.description.is_empty() {
-            "(no description)"
+            "(no description)".into()
         } else {
-            &q.description
+            terminal_safe(&q.description)
         },
         facts.join(", ")
     )?;
@@ -138,7 +146,7 @@ pub fn write_quantity(out: &mut impl Write, q: &QuantityReport) -> fmt::Result {
             c.stance.as_str().into(),
             c.wording
                 .as_ref()
-                .map_or("(numeric)".into(), |w| format!("\"{w}\"")),
+                .map_or("(numeric)".into(), |w| format!("\"{}\"", terminal_safe(w))),
             c.rule.clone().unwrap_or_else(|| "—".into()),
             c.plausible.to_string(),
             c.hard.to_string(),
@@ -293,7 +301,8 @@ pub fn to_text(r: &Reconciliation) -> String {
         if claims == 1 { "" } else { "s" }
     );
     for q in &r.quantities {
-        write_quantity(&mut out, q).expect("writing to a String");
+        // Writing to a String cannot fail.
+        let _ = write_quantity(&mut out, q);
     }
     if !r.unclaimed.is_empty() {
         let _ = writeln!(
@@ -302,7 +311,7 @@ pub fn to_text(r: &Reconciliation) -> String {
             r.unclaimed.join(", ")
         );
     }
-    out
+    terminal_safe_lines(out)
 }
 
 impl fmt::Display for Reconciliation {
@@ -319,8 +328,28 @@ impl fmt::Display for QuantityReport {
     }
 }
 
+/// Input text made inert in Markdown: HTML (`<script>`, entities) is written as text;
+/// Markdown punctuation that could open a link, a code span or a table cell is
+/// backslash-escaped (emphasis is left alone: it can only restyle); line breaks become spaces, so no line of input can start a heading,
+/// a list or a new block; terminal controls are escaped as in the text report.
 fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|")
+    let flat = terminal_safe(&s.replace(['\n', '\r'], " ")).into_owned();
+    let mut out = String::with_capacity(flat.len());
+    let mut chars = flat.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // Only `<` opens raw HTML (`<script>`, `<img onerror>`).
+            '<' => out.push_str("&lt;"),
+            '\\' | '|' | '`' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // A link or image needs `](` or `][`; an interval's `]` stays as it is.
+            ']' if matches!(chars.peek(), Some('(' | '[')) => out.push_str("\\]"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn html_escape(s: &str) -> String {
@@ -468,11 +497,11 @@ impl QuantityReport {
     pub fn to_markdown(&self) -> String {
         let mut s = format!(
             "## {} — {}\n\n",
-            self.quantity,
+            md_escape(&self.quantity),
             if self.description.is_empty() {
-                "(no description)"
+                "(no description)".to_string()
             } else {
-                &self.description
+                md_escape(&self.description)
             }
         );
         if self.is_projection() {
@@ -592,7 +621,7 @@ impl Reconciliation {
             let _ = writeln!(
                 s,
                 "Declared quantities with no claims: {}",
-                self.unclaimed.join(", ")
+                md_escape(&self.unclaimed.join(", "))
             );
         }
         s
@@ -692,11 +721,12 @@ pub fn claim_set_text(set: &crate::ClaimSet) -> String {
             c.id().to_string(),
             c.quantity().to_string(),
             c.sources().join("+"),
-            c.estimate()
-                .reading()
-                .map_or_else(|| "(numeric)".into(), |r| format!("\"{}\"", r.text())),
+            c.estimate().reading().map_or_else(
+                || "(numeric)".into(),
+                |r| format!("\"{}\"", terminal_safe(r.text())),
+            ),
             c.estimate().plausible().to_string(),
         ]);
     }
-    table(&rows)
+    terminal_safe_lines(table(&rows))
 }

@@ -235,17 +235,6 @@ pub struct Source {
     reliability: Option<Reliability>,
 }
 
-pub(crate) fn non_empty(field: &'static str, s: String) -> Result<String> {
-    if s.trim().is_empty() {
-        Err(Error::Empty {
-            at: Location::Unknown,
-            field,
-        })
-    } else {
-        Ok(s)
-    }
-}
-
 impl Source {
     /// A source with an id and a display name, no side, kind `other`, unrated.
     ///
@@ -254,7 +243,7 @@ impl Source {
     /// [`Error::Empty`] when the id is empty.
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Result<Source> {
         Ok(Source {
-            id: non_empty("id", id.into())?,
+            id: crate::limits::check_id("id", id.into())?,
             name: name.into(),
             side: None,
             kind: SourceKind::Other,

@@ -38,16 +38,42 @@ pub(crate) struct Sweep {
     pub members: Vec<u32>,
     /// How many maximal cliques there are in all (listed or not).
     pub clique_count: usize,
-    /// The (size, weight) of the largest cliques, and the members of every clique with it:
-    /// `top_mark[i] == top_generation` marks a member.
+    /// The (size, weight) of the largest cliques.
     pub top_key: Option<(usize, i128)>,
-    pub top_mark: Vec<u32>,
-    pub top_generation: u32,
+    /// Where each largest clique was found: the index of the first end event of its group
+    /// (the clique is the set of intervals open there). Marking members per clique would
+    /// cost O(n²) on a staircase of tied cliques; see `mark_top`.
+    top_at: Vec<u32>,
+    /// `in_top[i]`: claim i belongs to some largest clique (filled by `mark_top`).
+    pub in_top: Vec<bool>,
 }
 
 impl Sweep {
     pub fn members(&self, r: &Range<usize>) -> &[u32] {
         &self.members[r.clone()]
+    }
+}
+
+/// Marks the members of the largest cliques: interval i (start event at index a, end
+/// event at index b of the sorted events) is open at a clique found at event index t iff
+/// a < t ≤ b, so one binary search over the sorted clique positions per interval decides
+/// it. O(n log n) however many cliques tie.
+fn mark_top(events: &[u128], top_at: &[u32], n: usize, in_top: &mut Vec<bool>) {
+    in_top.clear();
+    in_top.resize(n, false);
+    if top_at.is_empty() {
+        return;
+    }
+    let mut start = vec![0u32; n];
+    for (k, &e) in events.iter().enumerate() {
+        let (kind, i) = ((e >> 32) as u8 & 1, e as u32 as usize);
+        if kind == 1 {
+            start[i] = k as u32;
+        } else {
+            // End events come after their start (the low cut is below the high cut).
+            let first_after = top_at.partition_point(|&t| t <= start[i]);
+            in_top[i] = top_at.get(first_after).is_some_and(|&t| t <= k as u32);
+        }
     }
 }
 
@@ -142,9 +168,7 @@ pub(crate) fn sweep(
     out.members.clear();
     out.clique_count = 0;
     out.top_key = None;
-    out.top_mark.clear();
-    out.top_mark.resize(n, 0);
-    out.top_generation = 0;
+    out.top_at.clear();
     s.events.clear();
     for (i, iv) in intervals.iter().enumerate() {
         s.events.push(event_key(iv.low_cut(), 1, i as u32));
@@ -216,12 +240,10 @@ pub(crate) fn sweep(
                     let key = (s.active.len(), w);
                     if out.top_key.is_none_or(|t| key > t) {
                         out.top_key = Some(key);
-                        out.top_generation += 1;
+                        out.top_at.clear();
                     }
                     if out.top_key == Some(key) {
-                        for &m in &s.active {
-                            out.top_mark[m] = out.top_generation;
-                        }
+                        out.top_at.push(k as u32);
                     }
                     grew = false;
                 }
@@ -245,4 +267,5 @@ pub(crate) fn sweep(
             }
         }
     }
+    mark_top(&s.events, &out.top_at, n, &mut out.in_top);
 }

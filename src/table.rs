@@ -780,16 +780,24 @@ fn check_row(cols: &Cols, f: &[&[u8]], row: u32, line: u32, batch: &mut Batch) -
         return Err(Error::Level { at: at(), level: l });
     }
     // Everything is checked before anything is interned: a rejected row leaves nothing.
-    let mut names: Vec<&[u8]> = Vec::with_capacity(2);
-    for name in sources.split(|&b| b == b';').map(<[u8]>::trim_ascii) {
-        if names.contains(&name) {
-            return Err(Error::DuplicateId {
-                at: at(),
-                what: "source in claim",
-                id: String::from_utf8_lossy(name).into(),
-            });
-        }
-        names.push(name);
+    let names: Vec<&[u8]> = sources
+        .split(|&b| b == b';')
+        .map(<[u8]>::trim_ascii)
+        .collect();
+    // Few sources: compare pairs; many: sort a copy (a row may name 100,000 sources).
+    let duplicate = if names.len() <= 8 {
+        (1..names.len()).find_map(|i| names[..i].contains(&names[i]).then_some(names[i]))
+    } else {
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
+    };
+    if let Some(name) = duplicate {
+        return Err(Error::DuplicateId {
+            at: at(),
+            what: "source in claim",
+            id: String::from_utf8_lossy(name).into(),
+        });
     }
     let mut put = |bytes: &[u8]| {
         let start = batch.arena.len() as u32;

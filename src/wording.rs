@@ -183,8 +183,10 @@ impl Reader {
     /// # Errors
     ///
     /// [`Error::Wording`] pointing at the span it could not read;
-    /// [`Error::Negative`] for a negative number on a count domain.
+    /// [`Error::Negative`] for a negative number on a count domain; [`Error::TooLong`] for
+    /// wording over [`MAX_WORDING_BYTES`](crate::limits::MAX_WORDING_BYTES).
     pub fn read(&self, text: &str) -> Result<Estimate> {
+        crate::limits::check_len("value", text, crate::limits::MAX_WORDING_BYTES)?;
         let tokens = lex(text)?;
         let mut p = Parser {
             text,

@@ -31,7 +31,11 @@
 //!
 //! Each method is re-run without each claim and without each source (all its claims);
 //! `most_influential` names the claim whose removal moves the value most, as the ratio
-//! `value without / value`. This costs one re-run per claim and per source.
+//! `value without / value`. This costs one re-run per claim and per source, so O(n² log n)
+//! for n claims: it is computed only while the claims and the distinct sources each number
+//! at most [`PoolOptions::influence_limit`] (default [`DEFAULT_INFLUENCE_LIMIT`]); beyond
+//! that `influence` is absent and `influence_skipped` says why. The sources' claim lists
+//! are indexed once, so a claim naming 100,000 sources costs O(k log k), not O(k²).
 
 pub mod meta;
 
@@ -84,6 +88,11 @@ impl PoolMethod {
     }
 }
 
+/// The default [`PoolOptions::influence_limit`]: leave-one-out influence re-runs each
+/// method once per claim and per source, so it stops at 200 of each (at most 400 re-runs
+/// of an O(n log n) method per quantity).
+pub const DEFAULT_INFLUENCE_LIMIT: usize = 200;
+
 /// Which pooled estimates a reconciliation computes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PoolOptions {
@@ -91,6 +100,10 @@ pub struct PoolOptions {
     pub methods: Vec<PoolMethod>,
     /// Whether to compute leave-one-out influence (default true).
     pub influence: bool,
+    /// Influence is computed only for quantities with at most this many claims and this
+    /// many distinct sources (default [`DEFAULT_INFLUENCE_LIMIT`]); beyond it each pooled
+    /// line says so in `influence_skipped`.
+    pub influence_limit: usize,
     /// Options of the meta-analyses.
     pub meta: MetaOptions,
 }
@@ -100,6 +113,7 @@ impl Default for PoolOptions {
         PoolOptions {
             methods: PoolMethod::ALL.to_vec(),
             influence: true,
+            influence_limit: DEFAULT_INFLUENCE_LIMIT,
             meta: MetaOptions::default(),
         }
     }
@@ -234,6 +248,10 @@ pub struct Pooled {
     pub faulty: Option<usize>,
     /// Leave-one-out influence.
     pub influence: Option<Influence>,
+    /// Why influence was not computed, when it was asked for but the quantity has more
+    /// claims or sources than [`PoolOptions::influence_limit`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub influence_skipped: Option<String>,
     /// Anything the reader should know (for example, a fallback to the linear scale).
     pub note: Option<String>,
 }
@@ -241,7 +259,6 @@ pub struct Pooled {
 /// The inputs of one quantity's pooling.
 struct Input<'a> {
     rows: &'a [ClaimRow],
-    sources: &'a [&'a [String]],
     scale: Scale,
     note: Option<String>,
     opts: &'a PoolOptions,
@@ -277,26 +294,58 @@ pub(crate) fn pool(
     };
     let input = Input {
         rows,
-        sources,
         scale,
         note,
         opts,
     };
     let all: Vec<usize> = (0..rows.len()).collect();
+    // Each source's claims, indexed once (O(Σk log S)).
+    let mut by_source: BTreeMap<&String, Vec<usize>> = BTreeMap::new();
+    if opts.influence {
+        for (j, list) in sources.iter().enumerate() {
+            for s in list.iter() {
+                by_source.entry(s).or_default().push(j);
+            }
+        }
+    }
+    let skipped = (opts.influence
+        && (rows.len() > opts.influence_limit || by_source.len() > opts.influence_limit))
+        .then(|| {
+            format!(
+                "leave-one-out influence skipped: {} claims and {} sources, above the limit of {} (PoolOptions::influence_limit)",
+                rows.len(),
+                by_source.len(),
+                opts.influence_limit
+            )
+        });
     for &m in &opts.methods {
         let mut p = run(&input, m, &all);
-        if opts.influence {
-            p.influence = Some(influence(&input, m, p.value));
+        if skipped.is_some() {
+            p.influence_skipped.clone_from(&skipped);
+        } else if opts.influence {
+            p.influence = Some(influence(&input, m, p.value, &by_source));
         }
         out.insert(m.key().to_string(), p);
     }
     out
 }
 
-fn influence(input: &Input<'_>, m: PoolMethod, value: Option<f64>) -> Influence {
+fn influence(
+    input: &Input<'_>,
+    m: PoolMethod,
+    value: Option<f64>,
+    by_source: &BTreeMap<&String, Vec<usize>>,
+) -> Influence {
     let n = input.rows.len();
-    let without = |keep: &dyn Fn(usize) -> bool| -> Option<f64> {
-        let subset: Vec<usize> = (0..n).filter(|&i| keep(i)).collect();
+    let mut keep = vec![true; n];
+    let mut without = |drop: &[usize]| -> Option<f64> {
+        for &j in drop {
+            keep[j] = false;
+        }
+        let subset: Vec<usize> = (0..n).filter(|&i| keep[i]).collect();
+        for &j in drop {
+            keep[j] = true;
+        }
         if subset.is_empty() {
             None
         } else {
@@ -304,12 +353,11 @@ fn influence(input: &Input<'_>, m: PoolMethod, value: Option<f64>) -> Influence 
         }
     };
     let without_claim: BTreeMap<String, Option<f64>> = (0..n)
-        .map(|i| (input.rows[i].id.clone(), without(&|j| j != i)))
+        .map(|i| (input.rows[i].id.clone(), without(&[i])))
         .collect();
-    let all_sources: BTreeSet<&String> = input.sources.iter().flat_map(|s| s.iter()).collect();
-    let without_source: BTreeMap<String, Option<f64>> = all_sources
+    let without_source: BTreeMap<String, Option<f64>> = by_source
         .iter()
-        .map(|s| ((*s).clone(), without(&|j| !input.sources[j].contains(s))))
+        .map(|(s, claims)| ((*s).clone(), without(claims)))
         .collect();
     let most = |map: &BTreeMap<String, Option<f64>>| -> (Option<String>, Option<f64>) {
         let Some(v) = value else { return (None, None) };
@@ -355,6 +403,7 @@ fn empty(method: String, scale: Scale) -> Pooled {
         heterogeneity: None,
         faulty: None,
         influence: None,
+        influence_skipped: None,
         note: None,
     }
 }

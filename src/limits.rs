@@ -1,0 +1,94 @@
+//! Limits on the size of input fields, so that no file can make crosscheck hold or echo
+//! gigabytes: a field over its limit is refused with [`Error::TooLong`](crate::Error::TooLong)
+//! naming the record and field (and never quoting the whole field back).
+//!
+//! | field | limit |
+//! |---|---|
+//! | ids (claims, sources, quantities, and the source ids a claim names) | [`MAX_ID_BYTES`] |
+//! | wording read by the [`Reader`](crate::wording::Reader) | [`MAX_WORDING_BYTES`] |
+//! | free text (names, descriptions, units, sides, quotes, notes, URLs, titles, outlets) | [`MAX_TEXT_BYTES`] |
+//!
+//! Ids also refuse control characters and Unicode bidirectional overrides, which would
+//! let an id rewrite the terminal or reorder the text around it in a report.
+
+use crate::error::{Error, Location, Result};
+
+/// The longest id, in bytes (UTF-8).
+pub const MAX_ID_BYTES: usize = 512;
+/// The longest wording, in bytes: the longest real figure wording seen is under 100.
+pub const MAX_WORDING_BYTES: usize = 1_000;
+/// The longest free-text field, in bytes.
+pub const MAX_TEXT_BYTES: usize = 100_000;
+
+/// Whether a character may not appear in an id: controls (C0, C1, DEL) and the bidi
+/// embedding, override and isolate marks.
+pub(crate) fn is_forbidden_in_id(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Checks an id: not blank, not too long, no control or bidi characters.
+pub(crate) fn check_id(field: &'static str, s: String) -> Result<String> {
+    if s.trim().is_empty() {
+        return Err(Error::Empty {
+            at: Location::Unknown,
+            field,
+        });
+    }
+    check_len(field, &s, MAX_ID_BYTES)?;
+    if let Some(c) = s.chars().find(|c| is_forbidden_in_id(*c)) {
+        return Err(Error::Malformed {
+            at: Location::Unknown,
+            field: field.into(),
+            reason: format!(
+                "`{}` contains the control character U+{:04X}; ids must be printable",
+                excerpt(&s),
+                u32::from(c)
+            ),
+        });
+    }
+    Ok(s)
+}
+
+/// Checks a field's length in bytes.
+pub(crate) fn check_len(field: &str, s: &str, max: usize) -> Result<()> {
+    if s.len() > max {
+        Err(Error::TooLong {
+            at: Location::Unknown,
+            field: field.into(),
+            len: s.len(),
+            max,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// A short, printable excerpt of input for an error message: at most 60 characters,
+/// control characters escaped, `…` where it was cut.
+pub(crate) fn excerpt(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == 60 {
+            out.push('…');
+            break;
+        }
+        if is_forbidden_in_id(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The first string in a JSON value longer than [`MAX_TEXT_BYTES`], as an error naming its
+/// field (the object key above it).
+pub(crate) fn oversized_json(v: &serde_json::Value, field: &str) -> Result<()> {
+    match v {
+        serde_json::Value::String(s) => check_len(field, s, MAX_TEXT_BYTES),
+        serde_json::Value::Array(a) => a.iter().try_for_each(|x| oversized_json(x, field)),
+        serde_json::Value::Object(o) => o.iter().try_for_each(|(k, x)| oversized_json(x, k)),
+        _ => Ok(()),
+    }
+}
