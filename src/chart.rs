@@ -194,7 +194,7 @@ impl Axis {
             let mut t = Vec::new();
             for k in 0..=12 {
                 let v = (first + f64::from(k)) * step;
-                if !(v <= self.hi + step * 1e-9) {
+                if v.is_nan() || v > self.hi + step * 1e-9 {
                     break;
                 }
                 let v = if v.abs() < step * 1e-9 { 0.0 } else { v };
