@@ -342,8 +342,12 @@ impl Interval {
     /// The midpoint, `None` when unbounded.
     #[must_use]
     pub fn midpoint(&self) -> Option<f64> {
-        self.is_bounded()
-            .then(|| self.inf() + (self.sup() - self.inf()) / 2.0)
+        self.is_bounded().then(|| {
+            let (a, b) = (self.inf(), self.sup());
+            let m = a + (b - a) / 2.0;
+            // b − a overflows for bounds near ±f64::MAX; halving first cannot.
+            if m.is_finite() { m } else { a / 2.0 + b / 2.0 }
+        })
     }
 
     /// Whether `x` belongs to the interval.

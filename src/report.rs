@@ -86,6 +86,11 @@ fn pooled_line(key: &str, p: &Pooled) -> String {
     for b in p.bounds.iter().filter(|b| b.status == "estimate_outside") {
         let _ = write!(s, "  ⚠ breaks the firm bound {} of {}", b.bound, b.claim);
     }
+    if p.value.is_none()
+        && let Some(note) = &p.note
+    {
+        let _ = write!(s, "  ({note})");
+    }
     s
 }
 
@@ -266,8 +271,16 @@ fn write_quantity_raw(out: &mut impl Write, q: &QuantityReport) -> fmt::Result {
                 excluded.join("; ")
             )?;
         }
-        if let Some(n) = q.pooled.values().find_map(|p| p.note.clone()) {
+        if let Some(n) = q
+            .pooled
+            .values()
+            .filter(|p| p.value.is_some())
+            .find_map(|p| p.note.clone())
+        {
             writeln!(out, "     note: {n}")?;
+        }
+        if let Some(n) = q.pooled.values().find_map(|p| p.influence_skipped.clone()) {
+            writeln!(out, "     {n}")?;
         }
         let stances: std::collections::BTreeSet<_> = q.claims.iter().map(|c| c.stance).collect();
         let sources: std::collections::BTreeSet<_> =

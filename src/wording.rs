@@ -659,6 +659,22 @@ const SPELLED: &[(&str, u64)] = &[
     ("ninety", 90),
 ];
 
+/// The largest magnitude word chain read (`millions of billions` is 1e15; a chain of
+/// fifty `of millions` is refused rather than read as infinity).
+const MAX_MAGNITUDE: f64 = 1e300;
+
+/// Whether a number token has a non-zero digit (so that reading it as 0 would be an
+/// underflow, not a zero).
+fn tok_digits_nonzero(kind: &Kind) -> bool {
+    match kind {
+        Kind::Num { int, frac, .. } => int
+            .bytes()
+            .chain(frac.bytes())
+            .any(|b| (b'1'..=b'9').contains(&b)),
+        _ => false,
+    }
+}
+
 /// Plural magnitude words and their scale.
 fn plural_scale(w: &str) -> Option<f64> {
     Some(match w {
@@ -673,6 +689,16 @@ fn plural_scale(w: &str) -> Option<f64> {
         "billions" => 1e9,
         _ => return None,
     })
+}
+
+/// Whether a word is part of a number (a spelled number, a multiplier or a magnitude):
+/// such a word after the figure would change the reading, so it is never a unit word
+/// (`a dozen dozen` is refused, not read as 12 "dozen").
+fn is_number_word(w: &str) -> bool {
+    SPELLED.iter().any(|(s, _)| *s == w)
+        || suffix_exp(w).is_some()
+        || plural_scale(w).is_some()
+        || matches!(w, "dozen" | "score" | "half" | "quarter" | "hundreds")
 }
 
 /// Words that may not appear in a trailing unit phrase: they would change the reading.
@@ -927,6 +953,13 @@ impl Parser<'_> {
                     }
                     None => break,
                 }
+                if s > MAX_MAGNITUDE {
+                    return Err(werr(
+                        self.text,
+                        self.tokens[start].span.start..self.tokens[self.pos - 1].span.end,
+                        "a magnitude small enough to represent",
+                    ));
+                }
             }
             return Ok(Some(Phrase::Magnitude { kind, s }));
         }
@@ -944,6 +977,13 @@ impl Parser<'_> {
             s *= f;
             any = true;
             self.pos += 1;
+            if s > MAX_MAGNITUDE {
+                return Err(werr(
+                    self.text,
+                    self.tokens[start].span.start..self.tokens[self.pos - 1].span.end,
+                    "a magnitude small enough to represent",
+                ));
+            }
         }
         if !any {
             let what =
@@ -981,8 +1021,12 @@ impl Parser<'_> {
         let (mut int, mut frac, mut exp, mut multiplied, spelled) = match &tok.kind {
             Kind::Num { int, frac, exp } => (int.clone(), frac.clone(), *exp, *exp != 0, false),
             Kind::Word(w) => {
-                if let Some((_, v)) = SPELLED.iter().find(|(s, _)| s == w) {
-                    (v.to_string(), String::new(), 0, false, true)
+                if SPELLED.iter().any(|(s, _)| s == w) {
+                    let (value, exp) = self.spelled()?;
+                    // `spelled` consumed the words; the shared `pos += 1` below must not
+                    // skip one more.
+                    self.pos -= 1;
+                    (value.to_string(), String::new(), exp, exp != 0, true)
                 } else if (w == "a" || w == "an")
                     && self
                         .word(1)
@@ -1049,11 +1093,17 @@ impl Parser<'_> {
                 u *= 12.0;
             }
         }
-        if !x.is_finite() || !u.is_finite() || x.abs() > 1e300 {
+        let nonzero_digits = tok_digits_nonzero(&tok.kind);
+        if !x.is_finite()
+            || !u.is_finite()
+            || x.abs() > 1e300
+            || u == 0.0
+            || (x == 0.0 && nonzero_digits)
+        {
             return Err(werr(
                 self.text,
                 tok.span.clone(),
-                "a number small enough to represent",
+                "a number neither too large nor too small to represent (at most 1e300, at least 1e-300)",
             ));
         }
         if negative {
@@ -1068,12 +1118,120 @@ impl Parser<'_> {
         }))
     }
 
+    /// Reads a whole spelled number from the current word: units, teens and tens
+    /// (`twenty one`, `twenty-one`), `hundred` (`nine hundred ninety nine`, `one hundred
+    /// and five`) and the scale words (`two million five hundred thousand`). Returns the
+    /// value as `m · 10^e`, with e the power of the last word when it is a multiplier
+    /// (`ten million` = 10 · 10⁶), so that `between five and ten million` carries the
+    /// multiplier to the first number as it does for digits. A word that cannot continue the number
+    /// ends it; a number word that breaks the grammar (`five six`, `thousand thousand`) is
+    /// an error at that word, never a reading of the prefix.
+    fn spelled(&mut self) -> Result<(u128, i32)> {
+        let value_of = |w: &str| SPELLED.iter().find(|(s, _)| *s == w).map(|(_, v)| *v);
+        let (mut total, mut current): (u128, u128) = (0, 0);
+        // What the last word allows next: a unit after a bare tens word.
+        let mut last_scale = u128::MAX;
+        let mut any_in_group = false;
+        let mut last_exp = 0;
+        loop {
+            let here = self.here();
+            let Some(w) = self.word(0).map(str::to_string) else {
+                break;
+            };
+            if let Some(v) = value_of(&w) {
+                let v = u128::from(v);
+                let fits =
+                    current % 100 == 0 || (current % 100 >= 20 && current % 10 == 0 && v < 10);
+                if any_in_group && !fits {
+                    return Err(werr(
+                        self.text,
+                        here,
+                        "a spelled number in order (`twenty one`, not `five six`)",
+                    ));
+                }
+                current += v;
+                any_in_group = true;
+                last_exp = 0;
+                self.pos += 1;
+                // `twenty-one`: a hyphen joining a tens word to a unit, with no spaces.
+                if (20..100).contains(&v) && v % 10 == 0 {
+                    if let (
+                        Some(Tok {
+                            kind: Kind::Sym("-"),
+                            span: dash,
+                        }),
+                        Some(Tok {
+                            kind: Kind::Word(unit),
+                            span: next,
+                        }),
+                    ) = (self.peek(0), self.peek(1))
+                        && self.tokens[self.pos - 1].span.end == dash.start
+                        && dash.end == next.start
+                        && let Some(u) = value_of(unit).filter(|u| (1..10).contains(u))
+                    {
+                        current += u128::from(u);
+                        self.pos += 2;
+                    }
+                }
+                continue;
+            }
+            if w == "and" && any_in_group && current >= 100 && current % 100 == 0 {
+                // `one hundred and five`: `and` only inside a hundred group, before a number.
+                if self.word(1).is_some_and(|n| value_of(n).is_some()) {
+                    self.pos += 1;
+                    continue;
+                }
+                break;
+            }
+            if w == "hundred" {
+                if !any_in_group || current == 0 || current >= 100 {
+                    return Err(werr(
+                        self.text,
+                        here,
+                        "a number from one to ninety-nine before `hundred`",
+                    ));
+                }
+                current *= 100;
+                last_exp = 2;
+                self.pos += 1;
+                continue;
+            }
+            let (scale, exp): (u128, i32) = match w.as_str() {
+                "thousand" => (1_000, 3),
+                "million" => (1_000_000, 6),
+                "billion" => (1_000_000_000, 9),
+                "trillion" => (1_000_000_000_000, 12),
+                _ => break,
+            };
+            if !any_in_group || current == 0 {
+                return Err(werr(self.text, here, "a number before the scale word"));
+            }
+            if scale >= last_scale {
+                return Err(werr(
+                    self.text,
+                    here,
+                    "scale words from the largest down (`two million five hundred thousand`)",
+                ));
+            }
+            total += current * scale;
+            current = 0;
+            any_in_group = false;
+            last_scale = scale;
+            last_exp = exp;
+            self.pos += 1;
+        }
+        let value = total + current;
+        Ok((value / 10u128.pow(last_exp.unsigned_abs()), last_exp))
+    }
+
     /// The unit phrase after the figure: plain words only.
     fn unit_phrase(&mut self) -> Result<Option<String>> {
         let start = self.pos;
         while let Some(t) = self.peek(0) {
             match &t.kind {
-                Kind::Word(w) if !RESERVED.contains(&w.as_str()) => self.pos += 1,
+                Kind::Word(w) if !RESERVED.contains(&w.as_str()) && !is_number_word(w) => {
+                    self.pos += 1;
+                }
                 Kind::Word(_) => {
                     return Err(
                         self.err("a unit word, or the end (this word would change the reading)")

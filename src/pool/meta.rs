@@ -31,6 +31,12 @@
 //!   with no sampling variance has infinite weight and no meta-analysis to do. (The
 //!   claim-level pooling leaves zero-width claims out and says so.)
 //! - Q = 0 (identical effects): I² = 0.
+//! - Scale: the fit runs on standardised effects (`(y − c)/σ`, variances over `σ² = min v`)
+//!   and is transformed back, so extreme but valid inputs (variances from 1e-200 to 1e200,
+//!   effects of ±1e300) give the right answer or an [`Error::Method`] — never `Ok` with a
+//!   NaN — and the convergence tolerance is relative to the data's own scale. A variance
+//!   below the smallest normal `f64` (a subnormal) has a weight that cannot be represented
+//!   and is refused.
 //!
 //! # Cost
 //!
@@ -228,28 +234,52 @@ pub fn meta_analysis(studies: &[Study], method: Method) -> Result<MetaResult> {
 
 /// The part of a fit every caller needs: τ², the estimate and its SE (and what the rest of
 /// [`MetaResult`] is computed from).
+///
+/// The fit runs on **standardised** studies: `y' = (y − c)/σ`, `v' = v/σ²` with `σ² = min v`
+/// and `c` the midrange of the effects. Every weight `1/(v' + τ'²)` is then at most 1, so the
+/// inverse-variance sums cannot overflow, underflow to NaN or lose the small weights to one
+/// huge one, and the convergence tolerance is relative to the data's own scale (a fit of
+/// data scaled by 10⁻⁵ is the same fit, scaled). Results are transformed back exactly:
+/// `μ = c + σ μ'`, `τ² = σ² τ'²`, `SE = σ SE'`.
 pub(crate) struct Fit {
     pub k: usize,
+    /// The standardised studies.
+    pub studies: Vec<Study>,
+    /// σ of the standardisation.
+    pub sigma: f64,
+    /// Σw', Σw'², Cochran's Q and its df (Q is scale-free).
     pub sw: f64,
     pub sw2: f64,
     pub q: f64,
     pub df: usize,
+    /// τ'² (standardised) and τ² (original units).
+    pub tau2_std: f64,
     pub tau2: f64,
     pub iterations: usize,
     pub converged: bool,
+    /// μ and its SE in original units.
     pub estimate: f64,
     pub se: f64,
+    /// μ' and Σw'* (standardised).
+    pub estimate_std: f64,
     pub sws: f64,
+}
+
+fn method_error(at: Location, reason: impl Into<String>) -> Error {
+    Error::Method {
+        at,
+        reason: reason.into(),
+    }
 }
 
 /// Validates the studies and fits τ², the estimate and its SE.
 pub(crate) fn fit_core(studies: &[Study], method: Method, opts: &MetaOptions) -> Result<Fit> {
     let k = studies.len();
     if k == 0 {
-        return Err(Error::Method {
-            at: Location::Unknown,
-            reason: "a meta-analysis needs at least one study".into(),
-        });
+        return Err(method_error(
+            Location::Unknown,
+            "a meta-analysis needs at least one study",
+        ));
     }
     if !(opts.level > 0.0 && opts.level < 1.0) {
         return Err(Error::Level {
@@ -266,45 +296,84 @@ pub(crate) fn fit_core(studies: &[Study], method: Method, opts: &MetaOptions) ->
             });
         }
         if !(s.v.is_finite() && s.v > 0.0) {
-            return Err(Error::Method {
-                at: Location::Study(i),
-                reason: format!("variance {} must be finite and positive", s.v),
-            });
+            return Err(method_error(
+                Location::Study(i),
+                format!("variance {} must be finite and positive", s.v),
+            ));
+        }
+        if s.v < f64::MIN_POSITIVE {
+            return Err(method_error(
+                Location::Study(i),
+                format!(
+                    "variance {:e} is below the smallest normal number: its weight cannot be represented",
+                    s.v
+                ),
+            ));
         }
     }
-    let (sw, sw2, swy) = studies.iter().fold((0.0, 0.0, 0.0), |(a, b, c), s| {
+    let sigma2 = studies.iter().map(|s| s.v).fold(f64::INFINITY, f64::min);
+    let sigma = sigma2.sqrt();
+    let (y_min, y_max) = studies
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), s| {
+            (a.min(s.y), b.max(s.y))
+        });
+    let center = y_min / 2.0 + y_max / 2.0;
+    let std: Vec<Study> = studies
+        .iter()
+        .map(|s| Study::new((s.y - center) / sigma, s.v / sigma2))
+        .collect();
+    if let Some(i) = std.iter().position(|s| !s.y.is_finite()) {
+        return Err(method_error(
+            Location::Study(i),
+            "the effects lie too far apart, relative to the smallest standard error, for their differences to be represented",
+        ));
+    }
+    let (sw, sw2, swy) = std.iter().fold((0.0, 0.0, 0.0), |(a, b, c), s| {
         let w = 1.0 / s.v;
         (a + w, b + w * w, c + w * s.y)
     });
     let mu_fe = swy / sw;
-    let q: f64 = studies.iter().map(|s| (s.y - mu_fe).powi(2) / s.v).sum();
+    let q: f64 = std.iter().map(|s| (s.y - mu_fe).powi(2) / s.v).sum();
     let df = k - 1;
-    let (tau2, iterations, converged) = match method {
+    let (tau2_std, iterations, converged) = match method {
         _ if k == 1 => (0.0, 0, true),
         Method::FixedEffect => (0.0, 0, true),
         Method::DerSimonianLaird => (dl(q, df, sw, sw2), 0, true),
-        Method::PauleMandel => paule_mandel(studies, dl(q, df, sw, sw2), opts),
+        Method::PauleMandel => paule_mandel(&std, dl(q, df, sw, sw2), opts),
         Method::Reml | Method::Ml => {
-            fisher_scoring(studies, dl(q, df, sw, sw2), method == Method::Reml, opts)
+            fisher_scoring(&std, dl(q, df, sw, sw2), method == Method::Reml, opts)
         }
     };
-    let (sws, swsy) = studies.iter().fold((0.0, 0.0), |(a, b), s| {
-        let w = 1.0 / (s.v + tau2);
+    let (sws, swsy) = std.iter().fold((0.0, 0.0), |(a, b), s| {
+        let w = 1.0 / (s.v + tau2_std);
         (a + w, b + w * s.y)
     });
-    let estimate = swsy / sws;
-    let se = (1.0 / sws).sqrt();
+    let estimate_std = swsy / sws;
+    let estimate = center + sigma * estimate_std;
+    let se = sigma * (1.0 / sws).sqrt();
+    let tau2 = sigma2 * tau2_std;
+    if !(estimate.is_finite() && se.is_finite() && tau2.is_finite() && q.is_finite()) {
+        return Err(method_error(
+            Location::Unknown,
+            "the fit is not a finite number at this scale",
+        ));
+    }
     Ok(Fit {
         k,
+        studies: std,
+        sigma,
         sw,
         sw2,
         q,
         df,
+        tau2_std,
         tau2,
         iterations,
         converged,
         estimate,
         se,
+        estimate_std,
         sws,
     })
 }
@@ -313,7 +382,8 @@ pub(crate) fn fit_core(studies: &[Study], method: Method, opts: &MetaOptions) ->
 ///
 /// # Errors
 ///
-/// As [`meta_analysis`], and [`Error::Level`] for a level outside (0, 1).
+/// As [`meta_analysis`], and [`Error::Level`] for a level outside (0, 1); [`Error::Method`]
+/// when a figure of the result would not be finite (never `Ok` with a NaN).
 pub fn meta_analysis_with(
     studies: &[Study],
     method: Method,
@@ -321,25 +391,31 @@ pub fn meta_analysis_with(
 ) -> Result<MetaResult> {
     let Fit {
         k,
+        studies: std,
+        sigma,
         sw,
         sw2,
         q,
         df,
+        tau2_std,
         tau2,
         iterations,
         converged,
         estimate,
         se,
+        estimate_std,
         sws,
     } = fit_core(studies, method, opts)?;
     let z = z_quantile(opts.level);
     let ci = (estimate - z * se, estimate + z * se);
-    let pi_half = (tau2 + se * se).sqrt();
+    let pi_half = sigma * (tau2_std + 1.0 / sws).sqrt();
     let pi = (estimate - z * pi_half, estimate + z * pi_half);
     let q_p = if df == 0 {
         1.0
     } else {
-        ChiSquared::new(df as f64).expect("df > 0").sf(q)
+        ChiSquared::new(df as f64)
+            .map_err(|e| method_error(Location::Unknown, e.to_string()))?
+            .sf(q)
     };
     let i2_q = if q > 0.0 {
         ((q - df as f64) / q).max(0.0) * 100.0
@@ -347,23 +423,24 @@ pub fn meta_analysis_with(
         0.0
     };
     let h2 = if df == 0 { 1.0 } else { q / df as f64 };
+    // s² = (k − 1)·Σw / ((Σw)² − Σw²), in standardised units.
     let s2 = if k > 1 {
         df as f64 * sw / (sw * sw - sw2)
     } else {
         f64::INFINITY
     };
-    let i2_tau = if tau2 > 0.0 && s2.is_finite() {
-        100.0 * tau2 / (tau2 + s2)
+    let i2_tau = if tau2_std > 0.0 && s2.is_finite() {
+        100.0 * tau2_std / (tau2_std + s2)
     } else {
         0.0
     };
     let (kh_se, kh_ci) = if k >= 2 {
-        let qkh: f64 = studies
+        let qkh: f64 = std
             .iter()
-            .map(|s| (s.y - estimate).powi(2) / (s.v + tau2))
+            .map(|s| (s.y - estimate_std).powi(2) / (s.v + tau2_std))
             .sum::<f64>()
             / df as f64;
-        let kh_se = (qkh / sws).sqrt();
+        let kh_se = sigma * (qkh / sws).sqrt();
         let t = t_quantile(opts.level, df as f64);
         (
             Some(kh_se),
@@ -376,7 +453,17 @@ pub fn meta_analysis_with(
         let t = t_quantile(opts.level, (k - 2) as f64);
         (estimate - t * pi_half, estimate + t * pi_half)
     });
-    let weights = studies.iter().map(|s| 1.0 / (s.v + tau2) / sws).collect();
+    let weights = std.iter().map(|s| 1.0 / (s.v + tau2_std) / sws).collect();
+    let figures = [ci.0, ci.1, pi.0, pi.1, q_p, i2_q, i2_tau, h2];
+    if figures.iter().any(|x| !x.is_finite())
+        || kh_ci.is_some_and(|(a, b)| !(a.is_finite() && b.is_finite()))
+        || pi_t.is_some_and(|(a, b)| !(a.is_finite() && b.is_finite()))
+    {
+        return Err(method_error(
+            Location::Unknown,
+            "an interval of the fit is not a finite number at this scale",
+        ));
+    }
     Ok(MetaResult {
         method,
         k,

@@ -320,6 +320,7 @@ pub(crate) fn pool(
         });
     for &m in &opts.methods {
         let mut p = run(&input, m, &all);
+        keep_finite(&mut p);
         if skipped.is_some() {
             p.influence_skipped.clone_from(&skipped);
         } else if opts.influence {
@@ -349,7 +350,7 @@ fn influence(
         if subset.is_empty() {
             None
         } else {
-            run(input, m, &subset).value
+            run(input, m, &subset).value.filter(|v| v.is_finite())
         }
     };
     let without_claim: BTreeMap<String, Option<f64>> = (0..n)
@@ -387,6 +388,37 @@ fn influence(
         claim_ratio,
         most_influential_source,
         source_ratio,
+    }
+}
+
+/// Appends a sentence to a pooled line's note.
+fn add_note(p: &mut Pooled, text: &str) {
+    p.note = Some(match p.note.take() {
+        Some(n) => format!("{n}; {text}"),
+        None => text.to_string(),
+    });
+}
+
+/// Every figure a pooled line reports is finite, or absent with a note saying why: a value
+/// or interval that overflowed (claims near ±f64::MAX) is withdrawn, not printed as ∞/NaN.
+fn keep_finite(p: &mut Pooled) {
+    let finite_interval = |i: &Interval| i.inf().is_finite() && i.sup().is_finite();
+    if p.value.is_some_and(|v| !v.is_finite()) {
+        p.value = None;
+        p.interval = None;
+        p.prediction = None;
+        add_note(
+            p,
+            "no value: the pooled figure is not a finite number at this scale",
+        );
+    }
+    if p.interval.as_ref().is_some_and(|i| !finite_interval(i)) {
+        p.interval = None;
+        add_note(p, "no interval: it is not finite at this scale");
+    }
+    if p.prediction.as_ref().is_some_and(|i| !finite_interval(i)) {
+        p.prediction = None;
+        add_note(p, "no prediction interval: it is not finite at this scale");
     }
 }
 
@@ -451,7 +483,8 @@ fn run(input: &Input<'_>, m: PoolMethod, subset: &[usize]) -> Pooled {
                 cum += w(*i);
                 if 2 * cum >= total {
                     let value = if 2 * cum == total && k + 1 < items.len() {
-                        c + (items[k + 1].0 - c) / 2.0
+                        // Halves first: the midpoint of ±1.7e308 is 0, not ∞.
+                        c / 2.0 + items[k + 1].0 / 2.0
                     } else {
                         *c
                     };
@@ -692,10 +725,11 @@ fn meta_pool(input: &Input<'_>, method: Method, subset: &[usize]) -> Pooled {
                 ((r.plausible.sup() - r.plausible.inf()) / (2.0 * z)).powi(2),
             ),
         };
-        if !(v > 0.0 && v.is_finite() && y.is_finite()) {
+        if !(v >= f64::MIN_POSITIVE && v.is_finite() && y.is_finite()) {
             p.excluded.push(Excluded {
                 claim: r.id.clone(),
-                reason: "no usable variance".into(),
+                reason: "no usable variance (its interval is too narrow or too wide to weigh)"
+                    .into(),
             });
             continue;
         }
@@ -703,10 +737,18 @@ fn meta_pool(input: &Input<'_>, method: Method, subset: &[usize]) -> Pooled {
         used.push(i);
     }
     if studies.is_empty() {
+        add_note(
+            &mut p,
+            "no value: no claim has a central value and a bounded interval of positive width",
+        );
         return p;
     }
-    let Ok(fit) = meta_analysis_with(&studies, method, &input.opts.meta) else {
-        return p;
+    let fit = match meta_analysis_with(&studies, method, &input.opts.meta) {
+        Ok(fit) => fit,
+        Err(e) => {
+            add_note(&mut p, &format!("no value: {e}"));
+            return p;
+        }
     };
     let back = |x: f64| match input.scale {
         Scale::Log => x.exp(),
