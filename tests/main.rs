@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod files;
+mod hostile;
 mod kursk;
 mod oracles;
 mod properties;
