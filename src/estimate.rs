@@ -16,6 +16,9 @@ pub struct Reading {
     pub(crate) rule: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) granularity: Option<f64>,
+    /// How far the plausible reading reaches from the figure (the capped hedge reach).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) reach: Option<f64>,
     pub(crate) numbers: Vec<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) unit_word: Option<String>,
@@ -32,6 +35,14 @@ impl Reading {
     #[must_use]
     pub fn profile(&self) -> Profile {
         self.profile
+    }
+
+    /// How far the plausible reading reaches from the figure: the hedge's reach after the
+    /// caps of DESIGN §4 version 2 (`about 100k` reaches 50,000, not 200,000); `None` for
+    /// rules without one (ranges, magnitudes, stated intervals).
+    #[must_use]
+    pub fn reach(&self) -> Option<f64> {
+        self.reach
     }
 
     /// The name of the rule applied (for example `approximator`, `more-than`, `range`).
@@ -170,6 +181,33 @@ impl Estimate {
             e => e,
         })?;
         Estimate::new(i, i, central)
+    }
+
+    /// The numeric form of the file format **with** a `level` (DESIGN §5): a statistical
+    /// interval, so `plausible = [low, high]` at that coverage and `hard` = the whole line
+    /// (a count clips it to `[0, +∞)`). Two confidence intervals that miss each other are in
+    /// tension, never a contradiction: neither excludes the other's value.
+    ///
+    /// ```
+    /// use crosscheck::Estimate;
+    ///
+    /// let who = Estimate::statistical(Some(13.3e6), Some(16.6e6), Some(14.9e6), 0.95)?;
+    /// assert_eq!(*who.hard(), crosscheck::Interval::entire());
+    /// assert_eq!(who.level(), Some(0.95));
+    /// Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`from_bounds`](Estimate::from_bounds), and [`Error::Level`] unless `0 < level < 1`.
+    pub fn statistical(
+        low: Option<f64>,
+        high: Option<f64>,
+        central: Option<f64>,
+        level: f64,
+    ) -> Result<Estimate> {
+        let bounds = Estimate::from_bounds(low, high, central)?;
+        Estimate::new(Interval::entire(), bounds.plausible, central)?.with_level(level)
     }
 
     /// Sets the central value.

@@ -440,7 +440,11 @@ fn value_from_json(v: Value, reader: Reader) -> Result<Estimate> {
                     &o,
                     "low, high, central, level (or wording, or hard/plausible)",
                 )?;
-                Estimate::from_bounds(low, high, central)?
+                // DESIGN §5: with a level, a statistical interval; without, stated bounds.
+                match level {
+                    Some(l) => Estimate::statistical(low, high, central, l)?,
+                    None => Estimate::from_bounds(low, high, central)?,
+                }
             };
             match level {
                 Some(l) => e.with_level(l),
@@ -809,7 +813,11 @@ fn csv_row(
                     }
                     c => c,
                 };
-                Estimate::from_bounds(low, high, central)?
+                // DESIGN §5: with a level, a statistical interval; without, stated bounds.
+                match csv_number(cols.get(r, "level"), "level")? {
+                    Some(l) => Estimate::statistical(low, high, central, l)?,
+                    None => Estimate::from_bounds(low, high, central)?,
+                }
             }
             (None, false) => {
                 return Err(Error::Empty {

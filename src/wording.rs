@@ -13,20 +13,34 @@
 //!
 //! | rule | wordings | hard | plausible | central |
 //! |---|---|---|---|---|
-//! | `bare` | `x`, `an additional x`, `a total of x` | [x−u/2, x+u/2] | same | x |
+//! | `bare` | `x`, `an additional x`, `a total of x`, `9,444 killed` | [x−u/2, x+u/2] | same | x |
 //! | `exactly` | `exactly x`, `precisely x` | [x−u/10, x+u/10] | same | x |
-//! | `approximator` | `about`, `approximately`, `approx.`, `around`, `roughly`, `some`, `an estimated`, `circa`, `c.`, `ca.`, `~`, `≈`, `x or so` | domain | [x−2u, x+2u] | x |
-//! | `closer-to` | `closer to x`, `close to x` | domain | [x−2u, x+2u] | x |
-//! | `more-than` | `more than`, `over`, `above`, `in excess of`, `upwards of`, `greater than`, `just over`, `>`, `x+`, `x-plus` | (x, ∞) | (x, x+u] | — |
-//! | `at-least` | `at least`, `no fewer than`, `no less than`, `a minimum of`, `≥`, `>=`, `x or more` | [x, ∞) | [x, x+u] | — |
-//! | `less-than` | `less than`, `under`, `below`, `fewer than`, `<` | [min, x) | [x−u, x) | — |
-//! | `at-most` | `at most`, `no more than`, `up to`, `as many as`, `a maximum of`, `≤`, `<=`, `x or less`, `x or fewer` | [min, x] | [x−u, x] | — |
-//! | `nearly` | `nearly`, `almost`, `just under`, `just below`, `just shy of` | [min, x] | [x−u, x] | — |
-//! | `range` | `between x and y`, `between x to y`, `from x to y`, `x to y`, `x–y`, `x-y` | [x, y] | same | — |
-//! | `plus-minus` | `x ± d`, `x +/- d` | [x−d, x+d] | same | x |
-//! | `magnitude` | `dozens` (s = 12), `scores` (20), `hundreds`, `thousands`, `tens of thousands`, `hundreds of thousands`, `millions`, `lakhs`, `crores` … | [2s, 10s) | same | — |
+//! | `approximator` | `about`, `approximately`, `approx.`, `around`, `roughly`, `some`, `an estimated`, `circa`, `c.`, `ca.`, `~`, `≈`, `x or so`, `a couple of hundred` | domain | [x−r, x+r], r = min(2u, x/2) | x |
+//! | `closer-to` | `closer to x`, `close to x` | domain | [x−r, x+r], r = min(u, x/10) | x |
+//! | `more-than` | `more than`, `over`, `above`, `well over`, `exceeding`, `in excess of`, `upwards of`, `greater than`, `>`, `x+`, `x-plus` | (x, ∞) | (x, x+r], r = min(u, x/2) | — |
+//! | `just-over` | `just over`, `just above`, `slightly more than` | (x, ∞) | (x, x+r], r = min(u, x/10) | — |
+//! | `at-least` | `at least`, `no fewer than`, `no less than`, `a minimum (estimate) of`, `≥`, `>=`, `x or more` | [x, ∞) | [x, x+r], r = min(u, x/2) | — |
+//! | `precise-floor` | a `more-than` or `at-least` hedge on a figure of three or more significant digits (`at least 46,006`) | (x, ∞) or [x, ∞) | same | — |
+//! | `less-than` | `less than`, `under`, `below`, `fewer than`, `<` | [min, x) | [x−r, x), r = min(u, x/2) | — |
+//! | `at-most` | `at most`, `no more than`, `up to`, `as many as`, `as high as`, `a maximum of`, `≤`, `<=`, `x or less` | [min, x] | [x−r, x], r = min(u, x/2) | — |
+//! | `nearly` | `nearly`, `almost`, `just under`, `just below`, `just shy of` | [min, x] | [x−r, x], r = min(u, x/10) | — |
+//! | `range` | `between x and y`, `somewhere between`, `from x to y`, `ranged from x to y`, `x to y`, `x–y` | [x, y] | same | — |
+//! | `hedged-range` | an approximator before a range: `about 30,000 to 60,000`, `roughly 1,500–2,000` | domain | [x, y] | — |
+//! | `open-range` | `between x and over y` | [x, ∞) | [x, y+r], r = min(u_y, y/2) | — |
+//! | `stated-interval` | `x (95% CI a–b)`, `x (95% UI a to b)`, `x (a–b)`, `x (range a to b)`, `an estimated x (95% CI, a to b)`; the level (0.95 for `95%`) is recorded | domain | [a, b] | x |
+//! | `plus-minus` | `x ± d`, `x +/- d`, `x ± p%` | domain | [x−d, x+d] | x |
+//! | `odd` | `300-odd` | [x, x+u) | same | — |
+//! | `magnitude` | `dozens` (s = 12), `scores` (20), `hundreds`, `in the hundreds`, `thousands`, `tens of thousands`, `hundreds of thousands`, `millions`, `lakhs`, `crores` … | [2s, 10s) | same | — |
+//! | `band` | `the low thousands` ([s, 4s)), `the mid hundreds` ([4s, 7s)), `the high thousands` ([7s, 10s)) | [s, 10s) | the band | — |
 //! | `several` | `several thousand`, `several hundred`, `several dozen` … | [2s, 10s) | [3s, 7s] | — |
 //! | `a-few` | `a few hundred`, `a few thousand` … | [2s, 10s) | [2s, 5s] | — |
+//!
+//! Version 2 of the rules (DESIGN §4): no reading reaches past half the figure (the caps
+//! above: "about 100k" is [50,000, 150,000], not [−100,000, 300,000]); a precise floor is a
+//! floor; stated uncertainty is uncertainty, not logic (the domain is hard, so two stated
+//! intervals that miss each other are in tension, never a contradiction). The rule, u
+//! ([`Reading::granularity`](crate::estimate::Reading::granularity)) and the reach used
+//! ([`Reading::reach`](crate::estimate::Reading::reach)) are recorded in the reading.
 //!
 //! `min` is the domain's lower end: −∞ for a real quantity, 0 for a count (whose intervals
 //! are clipped to `[0, +∞)`). The `a-few` row is crosscheck's own reading (a few = 2 to 5).
@@ -45,8 +59,10 @@
 //! Digits with `,`, `_`, thin-space or space grouping (`14,000`, `14 000`, `14_000`), Indian
 //! grouping (`27,00,000`), decimals, suffixes `k`, `m`, `mn`, `bn`, `tn` and words
 //! `hundred`, `thousand`, `million`, `billion`, `trillion`, `lakh`, `crore`, `dozen`
-//! (`1.2k`, `1.5 million`, `2 lakh`), spelled numbers `zero` to `twenty` and the tens to
-//! `ninety`, and `a`/`an` before a multiplier (`a thousand`, `a dozen`, `twelve hundred`).
+//! (`1.2k`, `1.5 million`, `2 lakh`), spelled numbers read whole (`twenty one thousand`,
+//! `twenty-five`, `nine hundred ninety nine`, `two million five hundred thousand`), `a`/`an`
+//! before a multiplier (`a thousand`, `a dozen`, `twelve hundred`) and fractions of round
+//! words (`half a million`, `½ million`, `a quarter of a million`).
 //! In a range, a multiplier after the second number carries to a bare first one
 //! (`between 5 and 10 million`). A sign (`-5`) is read for real quantities; a count
 //! rejects it.
@@ -60,7 +76,9 @@
 //! Anything else is an [`Error::Wording`] with the byte span it could not read and what it
 //! expected there: a hedge with no number (`more than`), a doubled hedge
 //! (`about about 4,000`), a half range (`between 5 and`), bad grouping (`12,34,5`),
-//! exponents (`1e999`), a hedge before a range (`about 60-100`) and empty input.
+//! exponents (`1e999`), a bound hedge before a range (`more than 60-100`), number words
+//! out of order (`five six`, `a dozen dozen`), numbers that underflow or overflow, and empty
+//! input; and wording over [`MAX_WORDING_BYTES`](crate::limits::MAX_WORDING_BYTES).
 //!
 //! # Cost
 //!
@@ -145,14 +163,27 @@ impl FromStr for Profile {
 /// assert!(Reader::new().read("about about 4,000").is_err());
 /// Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reader {
     profile: Profile,
     domain: QuantityKind,
 }
 
+impl Default for Reader {
+    /// As [`Reader::new`].
+    fn default() -> Reader {
+        Reader {
+            profile: Profile::Default,
+            domain: QuantityKind::Real,
+        }
+    }
+}
+
 impl Reader {
-    /// The default profile on a count domain.
+    /// The default profile on the **real** domain — the same reading as
+    /// `str::parse::<Estimate>()`, so one wording has one reading whichever way it is read.
+    /// A [`ClaimSet`](crate::ClaimSet) fits a claim to its quantity's domain (a count clips
+    /// at 0 and refuses negative figures); [`Reader::with_domain`] does so here.
     #[must_use]
     pub fn new() -> Reader {
         Reader::default()
@@ -213,66 +244,169 @@ impl Reader {
         let mk = |lo: Bound, hi: Bound| -> Result<Interval> {
             Interval::new(lo, hi).map_err(|_| werr(text, 0..text.len(), "a non-empty range"))
         };
-        let (rule, hard, plausible, central, granularity, numbers) = match phrase {
-            Phrase::Single { hedge, x, u } => {
+        let (rule, hard, plausible, central, granularity, reach, numbers, level) = match phrase {
+            Phrase::Single { hedge, x, u, sig } => {
                 let xv = x;
-                let rel = match profile {
-                    Profile::Relative if xv != 0.0 => 0.05 * xv.abs(),
-                    _ => u,
+                let strict = profile == Profile::Strict;
+                // DESIGN §4 v2: no reading reaches past half the figure; `nearly`-like
+                // hedges at most a tenth. The relative profile reaches 5 % throughout.
+                let cap = |r: f64, limit: f64| if xv != 0.0 { r.min(limit) } else { r };
+                let (one_sided, approx, near) = match profile {
+                    Profile::Relative if xv != 0.0 => {
+                        let r = 0.05 * xv.abs();
+                        (r, r, r)
+                    }
+                    _ => (
+                        cap(u, xv.abs() / 2.0),
+                        cap(2.0 * u, xv.abs() / 2.0),
+                        cap(u, xv.abs() / 10.0),
+                    ),
                 };
-                let (hard, plausible, central) = match hedge {
+                // A precise floor (three or more significant digits) is a documented floor.
+                let precise = sig >= 3;
+                let entire_unless_strict =
+                    |p: Interval| if strict { p } else { Interval::entire() };
+                let (rule, hard, plausible, central, reach) = match hedge {
                     Hedge::Bare => {
                         let i = closed(xv - u / 2.0, xv + u / 2.0)?;
-                        (i, i, Some(xv))
+                        (hedge.rule(), i, i, Some(xv), Some(u / 2.0))
                     }
                     Hedge::Exactly => {
                         let i = closed(xv - u / 10.0, xv + u / 10.0)?;
-                        (i, i, Some(xv))
+                        (hedge.rule(), i, i, Some(xv), Some(u / 10.0))
                     }
                     Hedge::Approximately | Hedge::CloserTo => {
-                        let w = if profile == Profile::Relative {
-                            rel
+                        let r = if hedge == Hedge::CloserTo {
+                            near
                         } else {
-                            2.0 * u
+                            approx
                         };
-                        let p = closed(xv - w, xv + w)?;
-                        let h = if profile == Profile::Strict {
-                            p
-                        } else {
-                            Interval::entire()
-                        };
-                        (h, p, Some(xv))
+                        let p = closed(xv - r, xv + r)?;
+                        (hedge.rule(), entire_unless_strict(p), p, Some(xv), Some(r))
                     }
-                    Hedge::MoreThan => {
+                    Hedge::MoreThan | Hedge::JustOver => {
                         let h = mk(Bound::Open(c(xv)?), Bound::Unbounded)?;
-                        let p = mk(Bound::Open(c(xv)?), Bound::Closed(c(xv + rel)?))?;
-                        (h, if profile == Profile::Strict { h } else { p }, None)
+                        if precise && hedge == Hedge::MoreThan {
+                            ("precise-floor", h, h, None, None)
+                        } else {
+                            let r = if hedge == Hedge::JustOver {
+                                near
+                            } else {
+                                one_sided
+                            };
+                            let p = mk(Bound::Open(c(xv)?), Bound::Closed(c(xv + r)?))?;
+                            (hedge.rule(), h, if strict { h } else { p }, None, Some(r))
+                        }
                     }
                     Hedge::AtLeast => {
                         let h = mk(Bound::Closed(c(xv)?), Bound::Unbounded)?;
-                        let p = closed(xv, xv + rel)?;
-                        (h, if profile == Profile::Strict { h } else { p }, None)
+                        if precise {
+                            ("precise-floor", h, h, None, None)
+                        } else {
+                            let p = closed(xv, xv + one_sided)?;
+                            (
+                                hedge.rule(),
+                                h,
+                                if strict { h } else { p },
+                                None,
+                                Some(one_sided),
+                            )
+                        }
                     }
                     Hedge::LessThan => {
                         let h = mk(Bound::Unbounded, Bound::Open(c(xv)?))?;
-                        let p = mk(Bound::Closed(c(xv - rel)?), Bound::Open(c(xv)?))?;
-                        (h, if profile == Profile::Strict { h } else { p }, None)
+                        let p = mk(Bound::Closed(c(xv - one_sided)?), Bound::Open(c(xv)?))?;
+                        (
+                            hedge.rule(),
+                            h,
+                            if strict { h } else { p },
+                            None,
+                            Some(one_sided),
+                        )
                     }
                     Hedge::AtMost | Hedge::Nearly => {
+                        let r = if hedge == Hedge::Nearly {
+                            near
+                        } else {
+                            one_sided
+                        };
                         let h = mk(Bound::Unbounded, Bound::Closed(c(xv)?))?;
-                        let p = closed(xv - rel, xv)?;
-                        (h, if profile == Profile::Strict { h } else { p }, None)
+                        let p = closed(xv - r, xv)?;
+                        (hedge.rule(), h, if strict { h } else { p }, None, Some(r))
                     }
                 };
-                (hedge.rule(), hard, plausible, central, Some(u), vec![xv])
+                (
+                    rule,
+                    hard,
+                    plausible,
+                    central,
+                    Some(u),
+                    reach,
+                    vec![xv],
+                    None,
+                )
             }
             Phrase::Range { x, y } => {
                 let i = closed(x, y)?;
-                ("range", i, i, None, None, vec![x, y])
+                ("range", i, i, None, None, None, vec![x, y], None)
+            }
+            Phrase::HedgedRange { x, y } => {
+                let p = closed(x, y)?;
+                let h = if profile == Profile::Strict {
+                    p
+                } else {
+                    Interval::entire()
+                };
+                ("hedged-range", h, p, None, None, None, vec![x, y], None)
+            }
+            Phrase::OpenRange { x, y, u } => {
+                let r = if y != 0.0 { u.min(y.abs() / 2.0) } else { u };
+                let h = mk(Bound::Closed(c(x)?), Bound::Unbounded)?;
+                let p = closed(x, y + r)?;
+                let p = if profile == Profile::Strict { h } else { p };
+                ("open-range", h, p, None, Some(u), Some(r), vec![x, y], None)
             }
             Phrase::PlusMinus { x, d } => {
-                let i = closed(x - d, x + d)?;
-                ("plus-minus", i, i, Some(x), None, vec![x, d])
+                let p = closed(x - d, x + d)?;
+                let h = if profile == Profile::Strict {
+                    p
+                } else {
+                    Interval::entire()
+                };
+                ("plus-minus", h, p, Some(x), None, Some(d), vec![x, d], None)
+            }
+            Phrase::Stated { x, lo, hi, level } => {
+                let p = closed(lo, hi)?;
+                let h = if profile == Profile::Strict {
+                    p
+                } else {
+                    Interval::entire()
+                };
+                (
+                    "stated-interval",
+                    h,
+                    p,
+                    Some(x),
+                    None,
+                    None,
+                    vec![x, lo, hi],
+                    level,
+                )
+            }
+            Phrase::Odd { x, u } => {
+                let i = mk(Bound::Closed(c(x)?), Bound::Open(c(x + u)?))?;
+                ("odd", i, i, None, Some(u), Some(u), vec![x], None)
+            }
+            Phrase::Band { part, s } => {
+                let h = mk(Bound::Closed(c(s)?), Bound::Open(c(10.0 * s)?))?;
+                let (a, b) = match part {
+                    Band::Low => (1.0, 4.0),
+                    Band::Mid => (4.0, 7.0),
+                    Band::High => (7.0, 10.0),
+                };
+                let p = mk(Bound::Closed(c(a * s)?), Bound::Open(c(b * s)?))?;
+                let p = if profile == Profile::Strict { h } else { p };
+                ("band", h, p, None, Some(s), None, vec![s], None)
             }
             Phrase::Magnitude { kind, s } => {
                 let h = mk(Bound::Closed(c(2.0 * s)?), Bound::Open(c(10.0 * s)?))?;
@@ -286,15 +420,19 @@ impl Reader {
                     MagKind::Several => "several",
                     MagKind::AFew => "a-few",
                 };
-                (rule, h, p, None, Some(s), vec![s])
+                (rule, h, p, None, Some(s), None, vec![s], None)
             }
         };
-        let e = Estimate::new(hard, plausible, central)?;
+        let mut e = Estimate::new(hard, plausible, central)?;
+        if let Some(l) = level {
+            e = e.with_level(l)?;
+        }
         Ok(e.with_reading(Reading {
             text: text.to_string(),
             profile,
             rule: rule.to_string(),
             granularity,
+            reach,
             numbers,
             unit_word,
         }))
@@ -327,6 +465,7 @@ enum Hedge {
     Approximately,
     CloserTo,
     MoreThan,
+    JustOver,
     AtLeast,
     LessThan,
     AtMost,
@@ -341,6 +480,7 @@ impl Hedge {
             Hedge::Approximately => "approximator",
             Hedge::CloserTo => "closer-to",
             Hedge::MoreThan => "more-than",
+            Hedge::JustOver => "just-over",
             Hedge::AtLeast => "at-least",
             Hedge::LessThan => "less-than",
             Hedge::AtMost => "at-most",
@@ -358,10 +498,60 @@ enum MagKind {
 
 #[derive(Debug)]
 enum Phrase {
-    Single { hedge: Hedge, x: f64, u: f64 },
-    Range { x: f64, y: f64 },
-    PlusMinus { x: f64, d: f64 },
-    Magnitude { kind: MagKind, s: f64 },
+    Single {
+        hedge: Hedge,
+        x: f64,
+        u: f64,
+        sig: u32,
+    },
+    Range {
+        x: f64,
+        y: f64,
+    },
+    /// A range after an approximator: `about 30,000 to 60,000`.
+    HedgedRange {
+        x: f64,
+        y: f64,
+    },
+    /// `between x and over y`: at least x, the upper end open.
+    OpenRange {
+        x: f64,
+        y: f64,
+        u: f64,
+    },
+    /// `x ± d`, `x ± p%`.
+    PlusMinus {
+        x: f64,
+        d: f64,
+    },
+    /// `x (95% CI a–b)`, `x (a–b)`, `x (range a to b)`: stated uncertainty.
+    Stated {
+        x: f64,
+        lo: f64,
+        hi: f64,
+        level: Option<f64>,
+    },
+    /// `300-odd`: x and a little more, less than x + u.
+    Odd {
+        x: f64,
+        u: f64,
+    },
+    Magnitude {
+        kind: MagKind,
+        s: f64,
+    },
+    /// `the low thousands`, `the mid hundreds`, `the high thousands`.
+    Band {
+        part: Band,
+        s: f64,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Band {
+    Low,
+    Mid,
+    High,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -506,6 +696,14 @@ fn lex(text: &str) -> Result<Vec<Tok>> {
             i = end;
             continue;
         }
+        if ch == '½' || ch == '¼' {
+            toks.push(Tok {
+                kind: Kind::Word(if ch == '½' { "half" } else { "quarter" }.to_string()),
+                span: start..end_of(i + 1),
+            });
+            i += 1;
+            continue;
+        }
         if ch.is_alphabetic() {
             let mut j = i;
             while chars
@@ -549,8 +747,14 @@ fn lex(text: &str) -> Result<Vec<Tok>> {
                 '<' => "<",
                 '+' => "+",
                 '±' => "±",
-                '-' | '−' => "-",
+                '-' | '−' | '‐' => "-",
                 '–' | '—' => "–",
+                '(' | '[' => "(",
+                ')' | ']' => ")",
+                '%' => "%",
+                ',' => ",",
+                ';' => ";",
+                ':' => ":",
                 _ => return Err(werr(text, start..end_of(i + 1), "a number or a hedge word")),
             };
             (s, 1)
@@ -566,6 +770,23 @@ fn lex(text: &str) -> Result<Vec<Tok>> {
 
 /// Prefix hedges, longest first within each first word.
 const PREFIXES: &[(&[&str], Hedge)] = &[
+    (&["as", "high", "as"], Hedge::AtMost),
+    (&["as", "much", "as"], Hedge::AtMost),
+    (&["well", "over"], Hedge::MoreThan),
+    (&["well", "above"], Hedge::MoreThan),
+    (&["well", "in", "excess", "of"], Hedge::MoreThan),
+    (&["far", "more", "than"], Hedge::MoreThan),
+    (&["exceeding"], Hedge::MoreThan),
+    (&["exceeds"], Hedge::MoreThan),
+    (&["a", "minimum", "estimate", "of"], Hedge::AtLeast),
+    (&["minimum", "estimate", "of"], Hedge::AtLeast),
+    (&["minimum", "of"], Hedge::AtLeast),
+    (&["just", "more", "than"], Hedge::JustOver),
+    (&["slightly", "more", "than"], Hedge::JustOver),
+    (&["slightly", "over"], Hedge::JustOver),
+    (&["slightly", "above"], Hedge::JustOver),
+    (&["slightly", "less", "than"], Hedge::Nearly),
+    (&["slightly", "under"], Hedge::Nearly),
     (&["exactly"], Hedge::Exactly),
     (&["precisely"], Hedge::Exactly),
     (&["an", "estimated"], Hedge::Approximately),
@@ -587,8 +808,8 @@ const PREFIXES: &[(&[&str], Hedge)] = &[
     (&["close", "to"], Hedge::CloserTo),
     (&["more", "than"], Hedge::MoreThan),
     (&["greater", "than"], Hedge::MoreThan),
-    (&["just", "over"], Hedge::MoreThan),
-    (&["just", "above"], Hedge::MoreThan),
+    (&["just", "over"], Hedge::JustOver),
+    (&["just", "above"], Hedge::JustOver),
     (&["over"], Hedge::MoreThan),
     (&["above"], Hedge::MoreThan),
     (&["in", "excess", "of"], Hedge::MoreThan),
@@ -675,6 +896,18 @@ fn tok_digits_nonzero(kind: &Kind) -> bool {
     }
 }
 
+/// Words that open a range, and whether they take `and` (`between`) or only `to`.
+const RANGE_OPENERS: &[(&[&str], bool)] = &[
+    (&["somewhere", "between"], true),
+    (&["anywhere", "between"], true),
+    (&["between"], true),
+    (&["ranged", "from"], false),
+    (&["ranging", "from"], false),
+    (&["ranges", "from"], false),
+    (&["anywhere", "from"], false),
+    (&["from"], false),
+];
+
 /// Plural magnitude words and their scale.
 fn plural_scale(w: &str) -> Option<f64> {
     Some(match w {
@@ -740,6 +973,10 @@ struct Number {
     multiplied: bool,
     exp: i32,
     end: usize,
+    /// Significant digits as written (trailing zeros of a whole number not counted).
+    sig: u32,
+    /// `a couple of hundred`: an approximate figure by its words.
+    approximate: bool,
 }
 
 struct Parser<'a> {
@@ -787,6 +1024,9 @@ impl Parser<'_> {
                 "a number, a hedged number or a range",
             ));
         }
+        if let Some(p) = self.band()? {
+            return Ok(p);
+        }
         if let Some(p) = self.magnitude()? {
             return Ok(p);
         }
@@ -806,16 +1046,17 @@ impl Parser<'_> {
             }
         }
         if hedge.is_none() {
-            match self.word(0) {
-                Some("between") => {
-                    between = true;
-                    self.pos += 1;
+            for (words, is_between) in RANGE_OPENERS {
+                if words
+                    .iter()
+                    .enumerate()
+                    .all(|(k, w)| self.word(k) == Some(*w))
+                {
+                    between = *is_between;
+                    from = !*is_between;
+                    self.pos += words.len();
+                    break;
                 }
-                Some("from") => {
-                    from = true;
-                    self.pos += 1;
-                }
-                _ => {}
             }
         }
         let after = |p: &Parser<'_>| match p.pos.checked_sub(1).and_then(|i| p.tokens.get(i)) {
@@ -840,15 +1081,34 @@ impl Parser<'_> {
                 }));
             }
             self.pos += 1;
+            // `between 30,000 and over 40,000`: the upper end is itself a floor.
+            let open_top = [&["over"][..], &["more", "than"], &["above"]]
+                .iter()
+                .find(|ws| ws.iter().enumerate().all(|(k, w)| self.word(k) == Some(*w)))
+                .map(|ws| ws.len());
+            if let Some(n) = open_top {
+                self.pos += n;
+            }
             let expected = after(self);
             let Some(second) = self.number()? else {
                 return Err(self.err(&expected));
             };
+            if open_top.is_some() {
+                let Phrase::Range { x, y } = self.range(first, second)? else {
+                    unreachable!("range() returns a Range")
+                };
+                return Ok(Phrase::OpenRange { x, y, u: second.u });
+            }
             return self.range(first, second);
         }
         let hedge_given = hedge.is_some();
-        let mut hedge = hedge.unwrap_or(Hedge::Bare);
-        // Ranges without `between`: `x to y`, `x-y`, `x–y`.
+        let mut hedge = hedge.unwrap_or(if first.approximate {
+            Hedge::Approximately
+        } else {
+            Hedge::Bare
+        });
+        // Ranges without `between`: `x to y`, `x-y`, `x–y`; after an approximator, a hedged
+        // range (`about 30,000 to 60,000`).
         if matches!(self.word(0), Some("to") | Some("-") | Some("–"))
             && matches!(
                 self.peek(1).map(|t| &t.kind),
@@ -859,22 +1119,32 @@ impl Parser<'_> {
             let sep = self.here();
             self.pos += 1;
             if let Some(second) = self.number()? {
-                if hedge_given && hedge != Hedge::Bare {
-                    return Err(werr(
+                return match hedge {
+                    Hedge::Bare if !first.approximate => self.range(first, second),
+                    Hedge::Approximately => match self.range(first, second)? {
+                        Phrase::Range { x, y } => Ok(Phrase::HedgedRange { x, y }),
+                        other => Ok(other),
+                    },
+                    _ => Err(werr(
                         self.text,
                         sep,
-                        "no hedge before a range (write the range alone)",
-                    ));
-                }
-                return self.range(first, second);
+                        "no bound hedge before a range (write the range alone, or `about x to y`)",
+                    )),
+                };
             }
             self.pos = save;
         }
-        // `x ± d`.
+        // `x ± d`, `x ± p%`.
         if self.word(0) == Some("±") {
             self.pos += 1;
             let Some(d) = self.number()? else {
                 return Err(self.err("a number after `±`"));
+            };
+            let d = if self.word(0) == Some("%") {
+                self.pos += 1;
+                first.x.abs() * d.x.abs() / 100.0
+            } else {
+                d.x.abs()
             };
             if hedge_given && hedge != Hedge::Bare {
                 return Err(werr(
@@ -883,9 +1153,29 @@ impl Parser<'_> {
                     "no hedge before `±`",
                 ));
             }
-            return Ok(Phrase::PlusMinus {
+            return Ok(Phrase::PlusMinus { x: first.x, d });
+        }
+        // Stated uncertainty: `x (95% CI a–b)`, `x (a to b)`, `x (range a–b)`.
+        if self.word(0) == Some("(") {
+            if !matches!(hedge, Hedge::Bare | Hedge::Approximately) {
+                return Err(self.err("a stated interval only after a plain or estimated figure"));
+            }
+            return self.stated(first);
+        }
+        // `300-odd`, `300 odd`.
+        let odd = match (self.word(0), self.word(1)) {
+            (Some("-"), Some("odd")) => Some(2),
+            (Some("odd"), _) => Some(1),
+            _ => None,
+        };
+        if let Some(n) = odd {
+            if hedge_given && hedge != Hedge::Bare {
+                return Err(self.err("no hedge before `-odd`"));
+            }
+            self.pos += n;
+            return Ok(Phrase::Odd {
                 x: first.x,
-                d: d.x.abs(),
+                u: first.u,
             });
         }
         // Suffix hedges: `x+`, `x-plus`, `x plus`, `x or more`, `x or less`, `x or so`.
@@ -909,7 +1199,117 @@ impl Parser<'_> {
             hedge,
             x: first.x,
             u: first.u,
+            sig: first.sig,
         })
+    }
+
+    /// The parenthesis after a figure: `(95% CI 793–8,498)`, `(95% UI, 13.3 to 16.6
+    /// million)`, `(1,000–5,000)`, `(range 300 to 400)`.
+    fn stated(&mut self, first: Number) -> Result<Phrase> {
+        self.pos += 1; // `(`
+        let mut level = None;
+        if let (
+            Some(Tok {
+                kind: Kind::Num { .. },
+                ..
+            }),
+            Some("%"),
+        ) = (self.peek(0), self.word(1))
+        {
+            let Some(l) = self.number()? else {
+                return Err(self.err("a coverage level such as `95%`"));
+            };
+            self.pos += 1; // `%`
+            if !(l.x > 0.0 && l.x < 100.0) {
+                return Err(werr(
+                    self.text,
+                    self.tokens[self.pos - 2].span.clone(),
+                    "a coverage level between 0 and 100 %",
+                ));
+            }
+            level = Some(l.x / 100.0);
+        }
+        let labels: [&[&str]; 8] = [
+            &["ci"],
+            &["ui"],
+            &["cri"],
+            &["confidence", "interval"],
+            &["uncertainty", "interval"],
+            &["credible", "interval"],
+            &["range"],
+            &["range", "of"],
+        ];
+        if let Some(ws) = labels
+            .iter()
+            .rev()
+            .find(|ws| ws.iter().enumerate().all(|(k, w)| self.word(k) == Some(*w)))
+        {
+            self.pos += ws.len();
+        } else if level.is_some() {
+            return Err(self.err("`CI`, `UI` or `range` after the level"));
+        }
+        while matches!(self.word(0), Some(",") | Some(":") | Some(";")) {
+            self.pos += 1;
+        }
+        let Some(lo) = self.number()? else {
+            return Err(self.err("the lower end of the stated interval"));
+        };
+        if !matches!(self.word(0), Some("to") | Some("-") | Some("–")) {
+            return Err(self.err("`to` or a dash between the ends of the stated interval"));
+        }
+        self.pos += 1;
+        let Some(hi) = self.number()? else {
+            return Err(self.err("the upper end of the stated interval"));
+        };
+        if self.word(0) != Some(")") {
+            return Err(self.err("`)` closing the stated interval"));
+        }
+        self.pos += 1;
+        let Phrase::Range { x: lo, y: hi } = self.range(lo, hi)? else {
+            unreachable!("range() returns a Range")
+        };
+        if !(lo <= first.x && first.x <= hi) {
+            return Err(werr(
+                self.text,
+                0..self.tokens[self.pos - 1].span.end,
+                "a figure inside its stated interval",
+            ));
+        }
+        Ok(Phrase::Stated {
+            x: first.x,
+            lo,
+            hi,
+            level,
+        })
+    }
+
+    /// `the low thousands`, `in the mid hundreds`, `the high thousands`.
+    fn band(&mut self) -> Result<Option<Phrase>> {
+        let start = self.pos;
+        if self.word(0) == Some("in") && self.word(1) == Some("the") {
+            self.pos += 2;
+        } else if self.word(0) == Some("the") {
+            self.pos += 1;
+        }
+        let part = match self.word(0) {
+            Some("low") => Band::Low,
+            Some("mid") | Some("middle") => Band::Mid,
+            Some("high") => Band::High,
+            _ => {
+                // `in the hundreds` is the plain magnitude.
+                if self.pos > start && self.word(0).and_then(plural_scale).is_some() {
+                    return self.magnitude();
+                }
+                self.pos = start;
+                return Ok(None);
+            }
+        };
+        self.pos += 1;
+        let Some(s) = self.word(0).and_then(plural_scale) else {
+            return Err(self.err("`hundreds`, `thousands` or `millions` after the band"));
+        };
+        self.pos += 1;
+        Ok(Some(Phrase::Band { part, s }))
     }
 
     fn range(&self, mut first: Number, second: Number) -> Result<Phrase> {
@@ -1018,10 +1418,38 @@ impl Parser<'_> {
             self.pos = start;
             return Ok(None);
         };
+        let mut approximate = false;
+        let is_multiplier = |m: &str| m == "dozen" || suffix_exp(m).is_some();
         let (mut int, mut frac, mut exp, mut multiplied, spelled) = match &tok.kind {
             Kind::Num { int, frac, exp } => (int.clone(), frac.clone(), *exp, *exp != 0, false),
             Kind::Word(w) => {
-                if SPELLED.iter().any(|(s, _)| s == w) {
+                // Fractions of a round word: `half a million`, `½ million`, `a quarter of a
+                // million`; written as digits of the fraction times the multiplier.
+                let fraction = match (w.as_str(), self.word(1), self.word(2), self.word(3)) {
+                    ("half", Some("a" | "an"), Some(m), _) if is_multiplier(m) => Some(("5", 2)),
+                    ("half", Some(m), _, _) if is_multiplier(m) => Some(("5", 1)),
+                    ("a", Some("quarter"), Some("of"), Some("a" | "an")) => {
+                        self.word(4).filter(|m| is_multiplier(m)).map(|_| ("25", 4))
+                    }
+                    ("quarter", Some(m), _, _) if is_multiplier(m) => Some(("25", 1)),
+                    _ => None,
+                };
+                // `a couple of hundred`, `a couple hundred`: two, approximately.
+                let couple = match (w.as_str(), self.word(1), self.word(2), self.word(3)) {
+                    ("a", Some("couple"), Some("of"), Some(m)) if is_multiplier(m) => Some(3),
+                    ("a", Some("couple"), Some(m), _) if is_multiplier(m) => Some(2),
+                    _ => None,
+                };
+                if let Some((digits, words)) = fraction {
+                    // One digit of `5` or two of `25` below the multiplier that follows.
+                    self.pos += words - 1;
+                    let shift = -(digits.len() as i32);
+                    (digits.to_string(), String::new(), shift, true, true)
+                } else if let Some(words) = couple {
+                    approximate = true;
+                    self.pos += words - 1;
+                    ("2".to_string(), String::new(), 0, false, true)
+                } else if SPELLED.iter().any(|(s, _)| s == w) {
                     let (value, exp) = self.spelled()?;
                     // `spelled` consumed the words; the shared `pos += 1` below must not
                     // skip one more.
@@ -1079,6 +1507,14 @@ impl Parser<'_> {
                 (exp - frac.len() as i32, format!("{int}.{frac}e{exp}"))
             }
         };
+        // Significant digits: leading zeros never count; a whole number's trailing zeros
+        // do not either (46,006 has five, 76,000 two).
+        let sig = if frac.is_empty() {
+            let t = int.trim_start_matches('0');
+            t.trim_end_matches('0').len()
+        } else {
+            format!("{int}{frac}").trim_start_matches('0').len()
+        } as u32;
         int.clear();
         frac.clear();
         let mut x: f64 = x
@@ -1115,6 +1551,8 @@ impl Parser<'_> {
             multiplied,
             exp,
             end,
+            sig,
+            approximate,
         }))
     }
 
@@ -1154,8 +1592,9 @@ impl Parser<'_> {
                 last_exp = 0;
                 self.pos += 1;
                 // `twenty-one`: a hyphen joining a tens word to a unit, with no spaces.
-                if (20..100).contains(&v) && v % 10 == 0 {
-                    if let (
+                if (20..100).contains(&v)
+                    && v % 10 == 0
+                    && let (
                         Some(Tok {
                             kind: Kind::Sym("-"),
                             span: dash,
@@ -1165,13 +1604,12 @@ impl Parser<'_> {
                             span: next,
                         }),
                     ) = (self.peek(0), self.peek(1))
-                        && self.tokens[self.pos - 1].span.end == dash.start
-                        && dash.end == next.start
-                        && let Some(u) = value_of(unit).filter(|u| (1..10).contains(u))
-                    {
-                        current += u128::from(u);
-                        self.pos += 2;
-                    }
+                    && self.tokens[self.pos - 1].span.end == dash.start
+                    && dash.end == next.start
+                    && let Some(u) = value_of(unit).filter(|u| (1..10).contains(u))
+                {
+                    current += u128::from(u);
+                    self.pos += 2;
                 }
                 continue;
             }

@@ -20,7 +20,8 @@ fn casualty_claims_are_not_consistent_and_differ_by_a_factor_of_3_33() {
     let pair = q.relation("zelensky-casualties", "us-casualties").unwrap();
     assert_eq!(pair.relation, Relation::Tension);
     assert_eq!(format!("{:.2}", pair.central_ratio.unwrap()), "3.33");
-    assert_eq!(pair.gap, Some(600.0));
+    // `closer to 1,200` reads [1,100, 1,300] (DESIGN §4 v2), `about 4,000` [2,000, 6,000].
+    assert_eq!(pair.gap, Some(700.0));
     assert_eq!(q.relations.len(), 1);
 }
 
@@ -131,7 +132,7 @@ fn the_json_report_has_the_design_fields() {
     assert_eq!(q["claims"][1]["wording"], "about 4,000");
     assert_eq!(
         q["envelope"],
-        serde_json::json!({"low": 1000.0, "low_open": false, "high": 6000.0, "high_open": false})
+        serde_json::json!({"low": 1100.0, "low_open": false, "high": 6000.0, "high_open": false})
     );
     assert!(q["consensus"].is_null());
 }
