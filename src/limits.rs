@@ -1,5 +1,5 @@
 //! Limits on the size of input fields, so that no file can make crosscheck hold or echo
-//! gigabytes: a field over its limit is refused with [`Error::TooLong`](crate::Error::TooLong)
+//! gigabytes: a field over its limit is refused with [`Error::TooLong`]
 //! naming the record and field (and never quoting the whole field back).
 //!
 //! | field | limit |

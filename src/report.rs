@@ -83,7 +83,11 @@ fn pooled_line(key: &str, p: &Pooled) -> String {
     {
         let _ = write!(s, "  without {c}: ×{r:.2}");
     }
-    for b in p.bounds.iter().filter(|b| b.status == "estimate_outside") {
+    for b in p
+        .bounds
+        .iter()
+        .filter(|b| b.status == crate::pool::BoundStatus::EstimateOutside)
+    {
         let _ = write!(s, "  ⚠ breaks the firm bound {} of {}", b.bound, b.claim);
     }
     if p.value.is_none()

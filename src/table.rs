@@ -42,7 +42,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
 use crate::interval::Interval;
-use crate::pool::meta::{MetaOptions, Method, Study, fit_core, z_quantile};
+use crate::pool;
+use crate::pool::meta::{MetaOptions, Method, Study, fit_core};
 use crate::reconcile::{Verdict, Work, core};
 
 /// An interned key: short keys live inline in the hash table, so a lookup compares bytes
@@ -91,7 +92,10 @@ struct Row {
     high: f64,
     /// NaN where the claim has no central value.
     central: f64,
-    level: f32,
+    /// The coverage of a statistical interval; NaN for stated bounds (no `level`), which
+    /// are hard as well as plausible (DESIGN §5). Kept in full: an f32 would turn
+    /// 0.99999999 into 1.0.
+    level: f64,
     quantity: u32,
 }
 
@@ -462,54 +466,49 @@ impl ClaimTable {
     /// Summarises one quantity's claims (by index) with reused buffers.
     fn summarise(&self, k: usize, members: &[u32], pool: bool, b: &mut Buffers) -> TableQuantity {
         b.plausible.clear();
+        b.hard.clear();
         b.weights.clear();
         b.plausible
             .extend(members.iter().map(|&i| self.interval(i as usize)));
-        b.weights.resize(members.len(), 1.0);
-        let c = core(
-            &b.plausible,
-            &b.plausible,
-            &b.weights,
-            false,
-            0,
-            &mut b.work,
-        );
-        let best = &b.work.sweep.best;
-        b.studies.clear();
-        for &i in members.iter().filter(|_| pool) {
-            let i = i as usize;
-            let Row {
-                low: lo,
-                high: hi,
-                central: c,
-                level,
-                ..
-            } = self.rows[i];
-            if c.is_finite() && c > 0.0 && lo > 0.0 && hi.is_finite() && hi > lo {
-                let z = if level == 0.95 {
-                    1.959963984540054
-                } else {
-                    z_quantile(f64::from(level))
-                };
-                b.studies.push(Study::new(
-                    c.ln(),
-                    ((hi.ln() - lo.ln()) / (2.0 * z)).powi(2),
-                ));
+        // A statistical interval (with a level) entails nothing: its hard interval is the
+        // count domain, as in the Loader.
+        b.hard.extend(members.iter().map(|&i| {
+            if self.rows[i as usize].level.is_nan() {
+                self.interval(i as usize)
+            } else {
+                Interval::closed_checked(0.0, f64::INFINITY)
             }
+        }));
+        b.weights.resize(members.len(), 1.0);
+        let c = core(&b.plausible, &b.hard, &b.weights, false, 0, &mut b.work);
+        let best = &b.work.sweep.best;
+        if pool {
+            // The same entries and effect sizes as the Reconciler's pooling
+            // (`pool::table_effects`): figures with a bounded interval, ranges at their
+            // midpoint, one-sided claims left as bounds; the log scale unless some figure
+            // reaches 0.
+            pool::table_effects(
+                members.iter().map(|&i| {
+                    let r = &self.rows[i as usize];
+                    (r.low, r.high, r.central, r.level)
+                }),
+                &mut b.studies,
+            );
         }
         let opts = MetaOptions::default();
         // Only τ² and the estimate are reported here: the lean fit skips p-values and intervals.
-        let fit = |m| fit_core(&b.studies, m, &opts).ok();
-        let dl = if b.studies.is_empty() {
-            None
-        } else {
-            fit(Method::DerSimonianLaird).map(|f| (f.estimate.exp(), f.tau2))
-        };
-        let reml = if b.studies.is_empty() {
-            None
-        } else {
-            fit(Method::Reml).map(|f| (f.estimate.exp(), f.tau2, f.iterations))
-        };
+        let back = |x: f64, log: bool| if log { x.exp() } else { x };
+        let (studies, log) = (&b.studies.0, b.studies.1);
+        let enough = studies.len() >= 2;
+        let fit = |m| fit_core(studies, m, &opts).ok();
+        let dl = enough
+            .then(|| fit(Method::DerSimonianLaird))
+            .flatten()
+            .map(|f| (back(f.estimate, log), f.tau2));
+        let reml = enough
+            .then(|| fit(Method::Reml))
+            .flatten()
+            .map(|f| (back(f.estimate, log), f.tau2, f.iterations));
         TableQuantity {
             quantity: self.quantities.names[k].to_string(),
             claims: members.len(),
@@ -603,8 +602,10 @@ impl ClaimTable {
 #[derive(Default)]
 struct Buffers {
     plausible: Vec<Interval>,
+    hard: Vec<Interval>,
     weights: Vec<f64>,
-    studies: Vec<Study>,
+    /// The effect sizes, and whether they are on the log scale.
+    studies: (Vec<Study>, bool),
     work: Work,
 }
 
@@ -819,7 +820,7 @@ fn check_row(cols: &Cols, f: &[&[u8]], row: u32, line: u32, batch: &mut Batch) -
             low: lo,
             high: hi,
             central: central.unwrap_or(f64::NAN),
-            level: level.unwrap_or(0.95) as f32,
+            level: level.unwrap_or(f64::NAN),
             quantity: 0,
         },
         line,

@@ -1710,7 +1710,7 @@ mod tests {
         );
         assert_eq!(
             read("closer to 1,200").plausible().to_string(),
-            "[1,000, 1,400]"
+            "[1,100, 1,300]"
         );
         assert_eq!(
             read("7,700 units").reading().unwrap().unit_word(),

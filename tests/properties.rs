@@ -205,7 +205,13 @@ proptest! {
     fn weighted_median_lies_between_the_extreme_centrals((specs, order) in specs_and_order()) {
         let r = Reconciler::new().reconcile(&build(&specs, &order, 1.0));
         for q in &r.quantities {
-            let cs: Vec<f64> = q.claims.iter().filter_map(|c| c.central).collect();
+            // Ranges enter at their midpoint, so the plausible ends bound the median too.
+            let cs: Vec<f64> = q
+                .claims
+                .iter()
+                .flat_map(|c| [c.central, c.plausible.low_value(), c.plausible.high_value()])
+                .flatten()
+                .collect();
             if let Some(m) = q.pooled["weighted_median"].value {
                 let lo = cs.iter().copied().fold(f64::INFINITY, f64::min);
                 let hi = cs.iter().copied().fold(f64::NEG_INFINITY, f64::max);

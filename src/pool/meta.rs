@@ -341,9 +341,7 @@ pub(crate) fn fit_core(studies: &[Study], method: Method, opts: &MetaOptions) ->
         Method::FixedEffect => (0.0, 0, true),
         Method::DerSimonianLaird => (dl(q, df, sw, sw2), 0, true),
         Method::PauleMandel => paule_mandel(&std, dl(q, df, sw, sw2), opts),
-        Method::Reml | Method::Ml => {
-            fisher_scoring(&std, dl(q, df, sw, sw2), method == Method::Reml, opts)
-        }
+        Method::Reml | Method::Ml => global_likelihood(&std, method == Method::Reml, opts),
     };
     let (sws, swsy) = std.iter().fold((0.0, 0.0), |(a, b), s| {
         let w = 1.0 / (s.v + tau2_std);
@@ -571,32 +569,84 @@ fn score(studies: &[Study], tau2: f64, reml: bool) -> (f64, f64) {
     }
 }
 
+/// The log-likelihood (ML) or restricted log-likelihood (REML) of τ² on standardised
+/// studies, constants dropped (Viechtbauer 2005, eqs. 5 and 6):
+/// `ℓ = −½ Σ ln(v_i + τ²) − ½ Σ (y_i − μ̂)²/(v_i + τ²)`, REML adding `−½ ln Σ 1/(v_i + τ²)`.
+fn log_likelihood(studies: &[Study], tau2: f64, reml: bool) -> f64 {
+    let (mut sw, mut swy, mut sln) = (0.0, 0.0, 0.0);
+    for s in studies {
+        let t = s.v + tau2;
+        sw += 1.0 / t;
+        swy += s.y / t;
+        sln += t.ln();
+    }
+    let mu = swy / sw;
+    let rss: f64 = studies
+        .iter()
+        .map(|s| (s.y - mu).powi(2) / (s.v + tau2))
+        .sum();
+    let ll = -0.5 * sln - 0.5 * rss;
+    if reml { ll - 0.5 * sw.ln() } else { ll }
+}
+
+/// τ² at the **global** maximum of the (restricted) likelihood over τ² ≥ 0, boundary
+/// included. The score can have several roots, and the one a local iteration reaches from
+/// the DerSimonian–Laird start need not be the highest (`y = [0, 10]`, `v = [1, 1e-4]`: ML
+/// τ² 24.49, not 0). So the likelihood is first scanned on a grid (τ² = 0 and 48 points
+/// spaced by a factor of 2 down from an upper bound past which it only falls:
+/// `10 · (range of y² + max v)` on the standardised scale), then the best grid cell is
+/// refined by the safeguarded secant/Fisher iteration on the score inside that bracket, and
+/// the result is compared with τ² = 0. Cost: O(k) per evaluation, about 50 + 10 evaluations.
+fn global_likelihood(studies: &[Study], reml: bool, opts: &MetaOptions) -> (f64, usize, bool) {
+    let (y_min, y_max, v_max) = studies.iter().fold(
+        (f64::INFINITY, f64::NEG_INFINITY, 0.0f64),
+        |(a, b, c), s| (a.min(s.y), b.max(s.y), c.max(s.v)),
+    );
+    let upper = 10.0 * ((y_max - y_min).powi(2) + v_max);
+    const POINTS: usize = 48;
+    let grid: Vec<f64> = std::iter::once(0.0)
+        .chain((0..POINTS).rev().map(|k| upper * 0.5f64.powi(k as i32)))
+        .collect();
+    let values: Vec<f64> = grid
+        .iter()
+        .map(|&t| log_likelihood(studies, t, reml))
+        .collect();
+    let best = (0..grid.len())
+        .max_by(|&a, &b| values[a].total_cmp(&values[b]).then(b.cmp(&a)))
+        .unwrap_or(0);
+    let lo = grid[best.saturating_sub(1)];
+    let hi = grid[(best + 1).min(grid.len() - 1)];
+    let (f_lo, _) = score(studies, lo, reml);
+    let (tau2, iterations, converged) = if f_lo <= 0.0 && lo == 0.0 {
+        (0.0, 1, true)
+    } else {
+        fisher_scoring(studies, lo, hi, reml, opts)
+    };
+    // The boundary, the refined optimum and the best grid point: keep the highest.
+    let mut candidates = [(0.0, values[0]), (grid[best], values[best]), (tau2, 0.0)];
+    candidates[2].1 = log_likelihood(studies, tau2, reml);
+    let (tau2, _) = candidates
+        .iter()
+        .copied()
+        .fold(
+            (0.0, f64::NEG_INFINITY),
+            |acc, c| if c.1 > acc.1 { c } else { acc },
+        );
+    (tau2, iterations, converged)
+}
+
 /// Fisher scoring, safeguarded: the root of the score is kept in a bracket [lo, hi] (score
 /// positive below, negative above), and a step that leaves it is replaced by bisection, so
 /// the iteration converges in a bounded number of steps.
 fn fisher_scoring(
     studies: &[Study],
-    start: f64,
+    lo: f64,
+    hi: f64,
     reml: bool,
     opts: &MetaOptions,
 ) -> (f64, usize, bool) {
-    let (f0, _) = score(studies, 0.0, reml);
-    if f0 <= 0.0 {
-        return (0.0, 1, true);
-    }
-    let mut lo = 0.0;
-    let mut hi = start.max(1e-8);
-    let mut evals = 1;
-    loop {
-        let (f, _) = score(studies, hi, reml);
-        evals += 1;
-        if f < 0.0 || evals > 200 {
-            break;
-        }
-        lo = hi;
-        hi *= 4.0;
-    }
-    let mut tau2 = start.clamp(lo, hi);
+    let (mut lo, mut hi) = (lo, hi.max(lo));
+    let mut tau2 = lo + (hi - lo) / 2.0;
     let mut prev: Option<(f64, f64)> = None;
     for it in 1..=opts.max_iterations {
         let (f, info) = score(studies, tau2, reml);

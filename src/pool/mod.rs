@@ -37,6 +37,7 @@
 //! that `influence` is absent and `influence_skipped` says why. The sources' claim lists
 //! are indexed once, so a claim naming 100,000 sources costs O(k log k), not O(k²).
 
+mod censored;
 pub mod meta;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -61,11 +62,13 @@ pub enum PoolMethod {
     BrooksIyengar,
     /// An inverse-variance meta-analysis.
     Meta(Method),
+    /// Random-effects maximum likelihood with one-sided claims as censored observations.
+    CensoredMl,
 }
 
 impl PoolMethod {
     /// Every method.
-    pub const ALL: [PoolMethod; 8] = [
+    pub const ALL: [PoolMethod; 9] = [
         PoolMethod::WeightedMedian,
         PoolMethod::LinearPool,
         PoolMethod::BrooksIyengar,
@@ -74,6 +77,7 @@ impl PoolMethod {
         PoolMethod::Meta(Method::PauleMandel),
         PoolMethod::Meta(Method::Reml),
         PoolMethod::Meta(Method::Ml),
+        PoolMethod::CensoredMl,
     ];
 
     /// The key in a report's `pooled` map.
@@ -84,6 +88,7 @@ impl PoolMethod {
             PoolMethod::LinearPool => "linear_pool",
             PoolMethod::BrooksIyengar => "brooks_iyengar",
             PoolMethod::Meta(m) => m.as_str(),
+            PoolMethod::CensoredMl => "censored_ml",
         }
     }
 }
@@ -174,10 +179,62 @@ pub struct BoundCheck {
     pub claim: String,
     /// Its hard interval.
     pub bound: Interval,
-    /// `satisfied` (the pooled interval lies inside the bound), `interval_crosses` (the
-    /// pooled value does, its interval does not), `estimate_outside` (the pooled value
-    /// breaks the firm bound).
-    pub status: String,
+    /// Whether the pooled figure keeps to the bound (checked with a relative tolerance of
+    /// 1e-9, so `100000.00000000001` does not break the bound 100,000).
+    pub status: BoundStatus,
+}
+
+/// How a pooled figure stands against a claim's firm bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoundStatus {
+    /// The pooled interval lies inside the bound.
+    Satisfied,
+    /// The pooled value lies inside the bound, its interval does not.
+    IntervalCrosses,
+    /// The pooled value breaks the firm bound.
+    EstimateOutside,
+}
+
+impl BoundStatus {
+    /// Every status, in the order of severity.
+    pub const ALL: [BoundStatus; 3] = [
+        BoundStatus::Satisfied,
+        BoundStatus::IntervalCrosses,
+        BoundStatus::EstimateOutside,
+    ];
+
+    /// The snake_case name used in reports (the same as serde's).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BoundStatus::Satisfied => "satisfied",
+            BoundStatus::IntervalCrosses => "interval_crosses",
+            BoundStatus::EstimateOutside => "estimate_outside",
+        }
+    }
+}
+
+impl std::fmt::Display for BoundStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for BoundStatus {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> crate::Result<BoundStatus> {
+        BoundStatus::ALL
+            .into_iter()
+            .find(|b| b.as_str() == s)
+            .ok_or_else(|| crate::Error::UnknownVariant {
+                at: crate::Location::Unknown,
+                field: "status",
+                value: s.to_string(),
+                expected: "satisfied, interval_crosses, estimate_outside",
+            })
+    }
 }
 
 /// Heterogeneity figures of a meta-analysis.
@@ -252,13 +309,42 @@ pub struct Pooled {
     /// claims or sources than [`PoolOptions::influence_limit`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub influence_skipped: Option<String>,
-    /// Anything the reader should know (for example, a fallback to the linear scale).
+    /// Anything the reader should know (for example, a fallback to the linear scale, or
+    /// why there is no value).
     pub note: Option<String>,
+    /// How many of the quantity's claims the value rests on (observations and censored
+    /// claims that entered it). A value resting on fewer than two is not reported.
+    #[serde(default)]
+    pub used: usize,
+    /// How many claims the quantity has.
+    #[serde(default)]
+    pub of: usize,
+    /// One-sided claims that entered as censored observations (only `censored_ml`).
+    #[serde(default)]
+    pub censored: Vec<String>,
+    /// Ranges without a central value that entered with their midpoint as central
+    /// (geometric on the log scale, Hozo, Djulbegovic & Hozo 2005), read as 95 % intervals.
+    #[serde(default)]
+    pub from_range: Vec<String>,
+    /// A median that falls exactly between two claims' figures: both, instead of a midpoint
+    /// nobody claimed (`value` is then absent).
+    #[serde(default)]
+    pub tie: Option<[f64; 2]>,
+    /// The small-sample interval of a random-effects meta-analysis: Hartung–Knapp–Sidik–
+    /// Jonkman (IntHout, Ioannidis & Borm 2014), the one to read first with few claims.
+    #[serde(default)]
+    pub small_sample_interval: Option<Interval>,
+    /// "the claims contradict each other; a pooled value describes no one's figure", when
+    /// the verdict is a contradiction and the spread exceeds 2.
+    #[serde(default)]
+    pub warning: Option<String>,
 }
 
 /// The inputs of one quantity's pooling.
 struct Input<'a> {
     rows: &'a [ClaimRow],
+    /// Whether the quantity is a count (no pooled interval below 0).
+    count: bool,
     scale: Scale,
     note: Option<String>,
     opts: &'a PoolOptions,
@@ -277,9 +363,10 @@ pub(crate) fn pool(
     }
     let (scale, note) = match kind {
         QuantityKind::Real => (Scale::Linear, None),
+        // Only figures and ranges enter on a scale; a one-sided claim is a bound.
         QuantityKind::Count => match rows
             .iter()
-            .find(|r| r.plausible.is_bounded() && r.plausible.inf() <= 0.0)
+            .find(|r| matches!(entry(r, Scale::Linear), Entry::Figure { lo, .. } if lo <= 0.0))
         {
             Some(r) => (
                 Scale::Linear,
@@ -294,6 +381,7 @@ pub(crate) fn pool(
     };
     let input = Input {
         rows,
+        count: kind == QuantityKind::Count,
         scale,
         note,
         opts,
@@ -437,6 +525,13 @@ fn empty(method: String, scale: Scale) -> Pooled {
         influence: None,
         influence_skipped: None,
         note: None,
+        used: 0,
+        of: 0,
+        censored: Vec::new(),
+        from_range: Vec::new(),
+        tie: None,
+        small_sample_interval: None,
+        warning: None,
     }
 }
 
@@ -452,54 +547,96 @@ fn normalise(pairs: Vec<(String, f64)>) -> BTreeMap<String, f64> {
         .collect()
 }
 
+/// How a claim enters the statistics (DESIGN §3.1: claims enter by what they say).
+#[derive(Debug, Clone, Copy)]
+enum Entry {
+    /// A figure with an interval: central, plausible bounds, coverage, whether its interval
+    /// is only the rounding of a bare figure, whether it is a range read at its midpoint.
+    Figure {
+        central: f64,
+        lo: f64,
+        hi: f64,
+        level: f64,
+        rounding_only: bool,
+        from_range: bool,
+    },
+    /// A one-sided claim: the value lies above (`lower`) or below its bound.
+    OneSided { bound: f64, lower: bool },
+    /// Neither (an unbounded claim with no central value).
+    Unusable,
+}
+
+const LOWER_RULES: [&str; 5] = [
+    "more-than",
+    "just-over",
+    "at-least",
+    "precise-floor",
+    "open-range",
+];
+const UPPER_RULES: [&str; 3] = ["less-than", "at-most", "nearly"];
+
+/// Classifies a claim: a central with its interval; a range (no central, both ends
+/// bounded) at its midpoint; a one-sided claim (by its reading rule, or a hard interval
+/// open on one side) as a bound.
+fn entry(r: &ClaimRow, scale: Scale) -> Entry {
+    let rule = r.rule.as_deref().unwrap_or("");
+    let bounded = r.plausible.is_bounded();
+    // A numeric claim (no reading) is one-sided when its stated interval is open-ended.
+    let one_sided = r.plausible.low_value().is_some() != r.plausible.high_value().is_some();
+    if r.central.is_none()
+        && (LOWER_RULES.contains(&rule)
+            || UPPER_RULES.contains(&rule)
+            || (rule.is_empty() && one_sided))
+    {
+        let lower =
+            LOWER_RULES.contains(&rule) || (rule.is_empty() && r.plausible.high_value().is_none());
+        let bound = match (rule.is_empty(), lower) {
+            (true, true) => r.plausible.low_value(),
+            (true, false) => r.plausible.high_value(),
+            (false, true) => r.hard.low_value(),
+            (false, false) => r.hard.high_value(),
+        };
+        return match bound {
+            Some(bound) => Entry::OneSided { bound, lower },
+            None => Entry::Unusable,
+        };
+    }
+    if !bounded {
+        return match r.central {
+            Some(_) | None => Entry::Unusable,
+        };
+    }
+    let (lo, hi) = (r.plausible.inf(), r.plausible.sup());
+    match r.central {
+        Some(c) => Entry::Figure {
+            central: c,
+            lo,
+            hi,
+            level: r.level,
+            rounding_only: matches!(rule, "bare" | "exactly"),
+            from_range: false,
+        },
+        None => {
+            let mid = match scale {
+                Scale::Log if lo > 0.0 => (lo.ln() / 2.0 + hi.ln() / 2.0).exp(),
+                _ => r.plausible.midpoint().unwrap_or(lo),
+            };
+            Entry::Figure {
+                central: mid,
+                lo,
+                hi,
+                level: 0.95,
+                rounding_only: false,
+                from_range: true,
+            }
+        }
+    }
+}
+
 fn run(input: &Input<'_>, m: PoolMethod, subset: &[usize]) -> Pooled {
     let rows = input.rows;
-    match m {
-        PoolMethod::WeightedMedian => {
-            let mut p = empty(
-                "reliability-weighted median of central values".into(),
-                Scale::Linear,
-            );
-            let mut items: Vec<(f64, usize)> = Vec::new();
-            for &i in subset {
-                match rows[i].central {
-                    Some(c) => items.push((c, i)),
-                    None => p.excluded.push(Excluded {
-                        claim: rows[i].id.clone(),
-                        reason: "no central value".into(),
-                    }),
-                }
-            }
-            items.sort_by(|a, b| a.0.total_cmp(&b.0).then(rows[a.1].id.cmp(&rows[b.1].id)));
-            let total: i128 = items.iter().map(|(_, i)| fixed(rows[*i].weight)).sum();
-            if items.is_empty() {
-                return p;
-            }
-            // With all weights zero, every claim counts equally.
-            let w = |i: usize| if total > 0 { fixed(rows[i].weight) } else { 1 };
-            let total: i128 = items.iter().map(|(_, i)| w(*i)).sum();
-            let mut cum: i128 = 0;
-            for (k, (c, i)) in items.iter().enumerate() {
-                cum += w(*i);
-                if 2 * cum >= total {
-                    let value = if 2 * cum == total && k + 1 < items.len() {
-                        // Halves first: the midpoint of ±1.7e308 is 0, not ∞.
-                        c / 2.0 + items[k + 1].0 / 2.0
-                    } else {
-                        *c
-                    };
-                    p.value = Some(value);
-                    break;
-                }
-            }
-            p.weights = normalise(
-                items
-                    .iter()
-                    .map(|(_, i)| (rows[*i].id.clone(), w(*i) as f64))
-                    .collect(),
-            );
-            p
-        }
+    let mut p = match m {
+        PoolMethod::WeightedMedian => weighted_median(input, subset),
         PoolMethod::LinearPool => {
             let mut p = empty(
                 "linear opinion pool (weighted mixture of uniform plausible intervals)".into(),
@@ -518,7 +655,7 @@ fn run(input: &Input<'_>, m: PoolMethod, subset: &[usize]) -> Pooled {
                 }
             }
             if parts.is_empty() {
-                return p;
+                return finish(p, input, subset);
             }
             if parts.iter().all(|x| x.2 == 0.0) {
                 for x in &mut parts {
@@ -526,78 +663,224 @@ fn run(input: &Input<'_>, m: PoolMethod, subset: &[usize]) -> Pooled {
                 }
             }
             let q = |t: f64| mixture_quantile(&parts, t);
-            p.value = q(0.5);
+            p.used = parts.len();
+            // A median on a flat stretch (a gap between claims) is any value of the gap:
+            // report the gap as a tie, not the value rounding picked.
+            match mixture_flat_median(&parts) {
+                Some((a, b)) => {
+                    p.tie = Some([a, b]);
+                    add_note(
+                        &mut p,
+                        &format!(
+                            "the pooled median is any value between {} and {}: no claim covers that gap",
+                            crate::format_number(a),
+                            crate::format_number(b)
+                        ),
+                    );
+                }
+                None => p.value = q(0.5),
+            }
             p.interval = match (q(0.05), q(0.95)) {
                 (Some(a), Some(b)) => closed(a, b),
                 _ => None,
             };
             p.weights = normalise(parts.iter().map(|x| (rows[x.3].id.clone(), x.2)).collect());
-            bound_checks(&mut p, rows, subset, |r| !r.plausible.is_bounded());
             p
         }
-        PoolMethod::BrooksIyengar => {
-            let mut p = empty(
-                "Brooks–Iyengar fusion of plausible intervals".into(),
-                Scale::Linear,
-            );
-            let mut ivs = Vec::new();
-            let mut idx = Vec::new();
-            for &i in subset {
-                if rows[i].plausible.is_bounded() {
-                    ivs.push(rows[i].plausible);
-                    idx.push(i);
-                } else {
-                    p.excluded.push(Excluded {
-                        claim: rows[i].id.clone(),
-                        reason: "unbounded plausible interval".into(),
-                    });
-                }
-            }
-            if ivs.is_empty() {
-                return p;
-            }
-            let ones = vec![1.0; ivs.len()];
-            let mut s = Sweep::default();
-            sweep(&ivs, &ones, false, 0, &mut Scratch::default(), &mut s);
-            let threshold = s.best.first().map_or(0, |b| b.2);
-            p.faulty = Some(ivs.len() - threshold);
-            let (mut num, mut den) = (0.0, 0.0);
-            let mut hull: Option<Interval> = None;
-            for (interval, _, count, _) in &s.best {
-                let mid = interval.midpoint().expect("bounded");
-                num += *count as f64 * mid;
-                den += *count as f64;
-                hull = Some(hull.map_or(*interval, |h| h.hull(interval)));
-            }
-            // The claims behind the fused regions: those meeting any of them (the regions are
-            // disjoint and in order, so a binary search finds the candidate).
-            let regions: Vec<Interval> = s.best.iter().map(|b| b.0).collect();
-            let used: BTreeSet<usize> = (0..ivs.len())
-                .filter(|&j| {
-                    let k = regions.partition_point(|r| r.high_cut() <= ivs[j].low_cut());
-                    regions.get(k).is_some_and(|r| r.overlaps(&ivs[j]))
-                })
-                .collect();
-            p.value = Some(num / den);
-            p.interval = hull;
-            p.weights = normalise(
-                used.iter()
-                    .map(|&j| (rows[idx[j]].id.clone(), 1.0))
-                    .collect(),
-            );
-            for j in 0..ivs.len() {
-                if !used.contains(&j) {
-                    p.excluded.push(Excluded {
-                        claim: rows[idx[j]].id.clone(),
-                        reason: "outside the fused region (counted as faulty)".into(),
-                    });
-                }
-            }
-            bound_checks(&mut p, rows, subset, |r| !r.plausible.is_bounded());
-            p
-        }
+        PoolMethod::BrooksIyengar => brooks_iyengar(input, subset),
         PoolMethod::Meta(method) => meta_pool(input, method, subset),
+        PoolMethod::CensoredMl => censored_pool(input, subset),
+    };
+    if p.used == 0 {
+        p.used = p.weights.len() + p.censored.len();
     }
+    p = finish(p, input, subset);
+    p
+}
+
+/// The rules every pooled line keeps (DESIGN §3.1): it says how many claims it rests on;
+/// a value resting on fewer than two claims is withdrawn (never an echo of one claim); a
+/// count's interval never reaches below 0; firm bounds are checked with a relative
+/// tolerance of 1e-9.
+fn finish(mut p: Pooled, input: &Input<'_>, subset: &[usize]) -> Pooled {
+    p.of = subset.len();
+    if p.used < 2 && (p.value.is_some() || p.tie.is_some()) {
+        p.value = None;
+        p.tie = None;
+        p.interval = None;
+        p.prediction = None;
+        p.small_sample_interval = None;
+        p.heterogeneity = None;
+        let text = format!(
+            "no value: rests on {} of {} claims (a pooled value needs two)",
+            p.used, p.of
+        );
+        add_note(&mut p, &text);
+    }
+    if input.count {
+        let mut clipped = false;
+        for iv in [
+            &mut p.interval,
+            &mut p.prediction,
+            &mut p.small_sample_interval,
+        ] {
+            if let Some(i) = iv.as_mut()
+                && i.inf() < 0.0
+            {
+                *i = Interval::closed(0.0, i.sup().max(0.0)).unwrap_or(*i);
+                clipped = true;
+            }
+        }
+        if clipped {
+            add_note(
+                &mut p,
+                "interval clipped at 0: a count cannot be negative (the log scale was impossible)",
+            );
+        }
+    }
+    let bound_rows: Vec<usize> = subset
+        .iter()
+        .copied()
+        .filter(|&i| matches!(entry(&input.rows[i], input.scale), Entry::OneSided { .. }))
+        .collect();
+    p.bounds.clear();
+    bound_checks(&mut p, input.rows, &bound_rows);
+    p
+}
+
+fn weighted_median(input: &Input<'_>, subset: &[usize]) -> Pooled {
+    let rows = input.rows;
+    let mut p = empty(
+        "reliability-weighted median of central values (ranges at their midpoint)".into(),
+        Scale::Linear,
+    );
+    let mut items: Vec<(f64, usize)> = Vec::new();
+    let any_weight = subset.iter().any(|&i| fixed(rows[i].weight) > 0);
+    for &i in subset {
+        match entry(&rows[i], input.scale) {
+            _ if any_weight && fixed(rows[i].weight) == 0 => p.excluded.push(Excluded {
+                claim: rows[i].id.clone(),
+                reason: "weight 0 (its sources' reliability)".into(),
+            }),
+            Entry::Figure {
+                central,
+                from_range,
+                ..
+            } => {
+                items.push((central, i));
+                if from_range {
+                    p.from_range.push(rows[i].id.clone());
+                }
+            }
+            Entry::OneSided { .. } => p.excluded.push(Excluded {
+                claim: rows[i].id.clone(),
+                reason: "one-sided: checked as a bound".into(),
+            }),
+            Entry::Unusable => p.excluded.push(Excluded {
+                claim: rows[i].id.clone(),
+                reason: "no central value".into(),
+            }),
+        }
+    }
+    items.sort_by(|a, b| a.0.total_cmp(&b.0).then(rows[a.1].id.cmp(&rows[b.1].id)));
+    if items.is_empty() {
+        return p;
+    }
+    // With all weights zero, every claim counts equally.
+    let w = |i: usize| if any_weight { fixed(rows[i].weight) } else { 1 };
+    let total: i128 = items.iter().map(|(_, i)| w(*i)).sum();
+    let mut cum: i128 = 0;
+    for (k, (c, i)) in items.iter().enumerate() {
+        cum += w(*i);
+        if 2 * cum >= total {
+            let next = items.get(k + 1).map(|x| x.0);
+            match next {
+                Some(n) if 2 * cum == total && n != *c => p.tie = Some([*c, n]),
+                _ => p.value = Some(*c),
+            }
+            break;
+        }
+    }
+    if let Some([a, b]) = p.tie {
+        add_note(
+            &mut p,
+            &format!(
+                "tie: half the weight lies at or below {} and half at or above {}; no midpoint is reported",
+                crate::format_number(a),
+                crate::format_number(b)
+            ),
+        );
+    }
+    p.used = items.len();
+    p.weights = normalise(
+        items
+            .iter()
+            .map(|(_, i)| (rows[*i].id.clone(), w(*i) as f64))
+            .collect(),
+    );
+    p
+}
+
+fn brooks_iyengar(input: &Input<'_>, subset: &[usize]) -> Pooled {
+    let rows = input.rows;
+    let mut p = empty(
+        "Marzullo's best-supported region, averaged (Brooks–Iyengar with f = n − the largest coverage, chosen from the data)".into(),
+        Scale::Linear,
+    );
+    let mut ivs = Vec::new();
+    let mut idx = Vec::new();
+    for &i in subset {
+        if rows[i].plausible.is_bounded() {
+            ivs.push(rows[i].plausible);
+            idx.push(i);
+        } else {
+            p.excluded.push(Excluded {
+                claim: rows[i].id.clone(),
+                reason: "unbounded plausible interval".into(),
+            });
+        }
+    }
+    if ivs.is_empty() {
+        return p;
+    }
+    let ones = vec![1.0; ivs.len()];
+    let mut s = Sweep::default();
+    sweep(&ivs, &ones, false, 0, &mut Scratch::default(), &mut s);
+    let threshold = s.best.first().map_or(0, |b| b.2);
+    p.faulty = Some(ivs.len() - threshold);
+    let (mut num, mut den) = (0.0, 0.0);
+    let mut hull: Option<Interval> = None;
+    for (interval, _, count, _) in &s.best {
+        let mid = interval.midpoint().unwrap_or(interval.inf());
+        num += *count as f64 * mid;
+        den += *count as f64;
+        hull = Some(hull.map_or(*interval, |h| h.hull(interval)));
+    }
+    // The claims behind the fused regions: those meeting any of them (the regions are
+    // disjoint and in order, so a binary search finds the candidate).
+    let regions: Vec<Interval> = s.best.iter().map(|b| b.0).collect();
+    let used: BTreeSet<usize> = (0..ivs.len())
+        .filter(|&j| {
+            let k = regions.partition_point(|r| r.high_cut() <= ivs[j].low_cut());
+            regions.get(k).is_some_and(|r| r.overlaps(&ivs[j]))
+        })
+        .collect();
+    p.value = Some(num / den);
+    p.interval = hull;
+    p.weights = normalise(
+        used.iter()
+            .map(|&j| (rows[idx[j]].id.clone(), 1.0))
+            .collect(),
+    );
+    for j in 0..ivs.len() {
+        if !used.contains(&j) {
+            p.excluded.push(Excluded {
+                claim: rows[idx[j]].id.clone(),
+                reason: "outside the fused region (counted as faulty)".into(),
+            });
+        }
+    }
+    p
 }
 
 /// The t-quantile of a weighted mixture of uniforms on [lo, hi] (point masses where
@@ -643,30 +926,128 @@ fn mixture_quantile(parts: &[(f64, f64, f64, usize)], t: f64) -> Option<f64> {
     ev.last().map(|e| e.0)
 }
 
-fn bound_checks(
-    p: &mut Pooled,
-    rows: &[ClaimRow],
-    subset: &[usize],
-    is_bound: impl Fn(&ClaimRow) -> bool,
-) {
+/// Where the mixture's median is a flat stretch — half the weight ends at `a` and the other
+/// half starts at `b > a`, no claim covering (a, b) — the gap (a, b). Weights are compared
+/// in fixed point, so the tie is exact and independent of the order of claims.
+fn mixture_flat_median(parts: &[(f64, f64, f64, usize)]) -> Option<(f64, f64)> {
+    let total: i128 = parts.iter().map(|p| fixed(p.2)).sum();
+    let mut ends: Vec<(f64, i128)> = parts.iter().map(|p| (p.1, fixed(p.2))).collect();
+    ends.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut cum = 0i128;
+    for (k, (hi, w)) in ends.iter().enumerate() {
+        cum += w;
+        if 2 * cum == total {
+            // Everything ending at or before `hi` holds half the weight; the rest must all
+            // start after it for the stretch to be flat.
+            let a = *hi;
+            let rest_start = parts
+                .iter()
+                .filter(|p| p.1 > a || (p.1 == a && ends[..=k].iter().all(|e| e.0 != p.1)))
+                .map(|p| p.0)
+                .fold(f64::INFINITY, f64::min);
+            return (rest_start > a && rest_start.is_finite()).then_some((a, rest_start));
+        }
+        if 2 * cum > total {
+            return None;
+        }
+    }
+    None
+}
+
+/// Checks a pooled figure against each one-sided claim's firm bound, with a relative
+/// tolerance of 1e-9 (a figure that differs from the bound in the last bits keeps it).
+fn bound_checks(p: &mut Pooled, rows: &[ClaimRow], bound_rows: &[usize]) {
     let Some(v) = p.value else { return };
-    for &i in subset {
+    let tol = |x: f64| 1e-9 * x.abs().max(v.abs());
+    for &i in bound_rows {
         let r = &rows[i];
-        if !is_bound(r) || r.hard == Interval::entire() {
+        if r.hard == Interval::entire() {
             continue;
         }
-        let status = if !r.hard.contains_value(v) {
-            "estimate_outside"
-        } else if p.interval.is_some_and(|iv| !r.hard.contains(&iv)) {
-            "interval_crosses"
+        let inside = |x: f64| {
+            r.hard.contains_value(x)
+                || r.hard.low_value().is_some_and(|l| {
+                    (x - l).abs() <= tol(l) && r.hard.high_value().is_none_or(|h| x <= h)
+                })
+                || r.hard.high_value().is_some_and(|h| {
+                    (x - h).abs() <= tol(h) && r.hard.low_value().is_none_or(|l| x >= l)
+                })
+        };
+        let status = if !inside(v) {
+            BoundStatus::EstimateOutside
+        } else if p
+            .interval
+            .is_some_and(|iv| !(inside(iv.inf()) && inside(iv.sup())))
+        {
+            BoundStatus::IntervalCrosses
         } else {
-            "satisfied"
+            BoundStatus::Satisfied
         };
         p.bounds.push(BoundCheck {
             claim: r.id.clone(),
             bound: r.hard,
-            status: status.into(),
+            status,
         });
+    }
+}
+
+/// A figure's effect size on the pooling scale: `(y, v)`, `v` from its plausible interval
+/// read at its coverage, or — for a bare figure, whose interval is only rounding — the
+/// variance of a uniform over it (`w²/12`), which no fixed-effect method may treat as
+/// sampling error.
+fn effect(
+    scale: Scale,
+    central: f64,
+    lo: f64,
+    hi: f64,
+    level: f64,
+    rounding_only: bool,
+) -> (f64, f64) {
+    let (y, a, b) = match scale {
+        Scale::Log => (central.ln(), lo.ln(), hi.ln()),
+        Scale::Linear => (central, lo, hi),
+    };
+    let v = if rounding_only {
+        (b - a).powi(2) / 12.0
+    } else {
+        ((b - a) / (2.0 * meta::z_quantile(level))).powi(2)
+    };
+    (y, v)
+}
+
+/// The effect sizes of the numeric claim table's rows `(low, high, central, level)` (`high`
+/// +∞ when unbounded, `central` and `level` NaN when absent), entered exactly as
+/// [`entry`] and [`effect`] enter the same claims for the Reconciler: one path, one answer.
+/// Fills `out` with the studies and whether they are on the log scale.
+pub(crate) fn table_effects(
+    rows: impl Iterator<Item = (f64, f64, f64, f64)> + Clone,
+    out: &mut (Vec<meta::Study>, bool),
+) {
+    out.0.clear();
+    // A figure or range (bounded, with or without a central) that reaches 0 rules out the
+    // log scale for the whole quantity, as for the Reconciler.
+    let log = !rows
+        .clone()
+        .any(|(lo, hi, _, _)| hi.is_finite() && lo <= 0.0);
+    out.1 = log;
+    let scale = if log { Scale::Log } else { Scale::Linear };
+    for (lo, hi, c, level) in rows {
+        if !(hi.is_finite() && hi > lo) {
+            continue;
+        }
+        let (central, level) = if c.is_finite() {
+            (c, if level.is_nan() { 0.95 } else { level })
+        } else {
+            let mid = match scale {
+                Scale::Log => (lo.ln() / 2.0 + hi.ln() / 2.0).exp(),
+                Scale::Linear => lo + (hi - lo) / 2.0,
+            };
+            (mid, 0.95)
+        };
+        let (y, v) = effect(scale, central, lo, hi, level, false);
+        if v >= f64::MIN_POSITIVE && v.is_finite() && y.is_finite() {
+            out.0.push(meta::Study::new(y, v));
+        }
     }
 }
 
@@ -690,41 +1071,41 @@ fn meta_pool(input: &Input<'_>, method: Method, subset: &[usize]) -> Pooled {
     p.note = input.note.clone();
     let mut studies = Vec::new();
     let mut used = Vec::new();
-    let mut bound_rows = Vec::new();
+    let mut rounding = Vec::new();
     for &i in subset {
         let r = &rows[i];
-        let reason = match r.central {
-            None => Some("no central value"),
-            Some(_) if !r.plausible.is_bounded() => {
-                Some("one-sided (unbounded plausible interval)")
+        let (central, lo, hi, level, rounding_only, from_range) = match entry(r, input.scale) {
+            Entry::Figure {
+                central,
+                lo,
+                hi,
+                level,
+                rounding_only,
+                from_range,
+            } => (central, lo, hi, level, rounding_only, from_range),
+            Entry::OneSided { .. } => {
+                p.excluded.push(Excluded {
+                    claim: r.id.clone(),
+                    reason: "one-sided: checked as a bound (censored in censored_ml)".into(),
+                });
+                continue;
             }
-            Some(_) if r.plausible.width() == 0.0 => {
-                Some("zero-width interval: no sampling variance")
+            Entry::Unusable => {
+                p.excluded.push(Excluded {
+                    claim: r.id.clone(),
+                    reason: "no central value and no bounded interval".into(),
+                });
+                continue;
             }
-            _ => None,
         };
-        if let Some(reason) = reason {
+        if hi <= lo {
             p.excluded.push(Excluded {
                 claim: r.id.clone(),
-                reason: reason.into(),
+                reason: "zero-width interval: no sampling variance".into(),
             });
-            if r.central.is_none() || !r.plausible.is_bounded() {
-                bound_rows.push(i);
-            }
             continue;
         }
-        let c = r.central.expect("checked");
-        let z = meta::z_quantile(r.level);
-        let (y, v) = match input.scale {
-            Scale::Log => (
-                c.ln(),
-                ((r.plausible.sup().ln() - r.plausible.inf().ln()) / (2.0 * z)).powi(2),
-            ),
-            Scale::Linear => (
-                c,
-                ((r.plausible.sup() - r.plausible.inf()) / (2.0 * z)).powi(2),
-            ),
-        };
+        let (y, v) = effect(input.scale, central, lo, hi, level, rounding_only);
         if !(v >= f64::MIN_POSITIVE && v.is_finite() && y.is_finite()) {
             p.excluded.push(Excluded {
                 claim: r.id.clone(),
@@ -733,13 +1114,31 @@ fn meta_pool(input: &Input<'_>, method: Method, subset: &[usize]) -> Pooled {
             });
             continue;
         }
+        if from_range {
+            p.from_range.push(r.id.clone());
+        }
+        if rounding_only {
+            rounding.push(r.id.clone());
+        }
         studies.push(meta::Study::new(y, v));
         used.push(i);
+    }
+    p.used = used.len();
+    if method == Method::FixedEffect && !rounding.is_empty() {
+        add_note(
+            &mut p,
+            &format!(
+                "no value: {} state{} no uncertainty (a bare figure's rounding is not sampling error, so a fixed effect would weigh it as near-certain)",
+                rounding.join(", "),
+                if rounding.len() == 1 { "s" } else { "" }
+            ),
+        );
+        return p;
     }
     if studies.is_empty() {
         add_note(
             &mut p,
-            "no value: no claim has a central value and a bounded interval of positive width",
+            "no value: no claim has a central value (or a range) and a bounded interval of positive width",
         );
         return p;
     }
@@ -758,6 +1157,7 @@ fn meta_pool(input: &Input<'_>, method: Method, subset: &[usize]) -> Pooled {
     p.interval = closed(back(fit.ci.0), back(fit.ci.1));
     if method != Method::FixedEffect {
         p.prediction = closed(back(fit.pi.0), back(fit.pi.1));
+        p.small_sample_interval = fit.kh_ci.and_then(|(a, b)| closed(back(a), back(b)));
     }
     p.weights = used
         .iter()
@@ -776,6 +1176,140 @@ fn meta_pool(input: &Input<'_>, method: Method, subset: &[usize]) -> Pooled {
         iterations: fit.iterations,
         converged: fit.converged,
     });
-    bound_checks(&mut p, rows, &bound_rows, |_| true);
+    p
+}
+
+/// Random-effects maximum likelihood with one-sided claims as **censored observations**
+/// (the Tobit likelihood, Tobin 1958, *Econometrica* 26(1); in meta-analysis as for
+/// outcomes reported only as bounds, e.g. "more than 76,000"): a figure `y_i` contributes
+/// the normal density `φ((y_i − μ)/s_i)/s_i` with `s_i² = v_i + τ²`; a claim that the value
+/// lies above `L` contributes `1 − Φ((L − μ)/s)`, below `U` contributes `Φ((U − μ)/s)`, with
+/// `s² = v_c + τ²` and `v_c` the median variance of the figures (a bound is as uncertain as
+/// a typical figure). Maximised over μ (Newton, concave in μ) and τ² ≥ 0 (a grid then
+/// golden-section search, boundary included): O(n) per evaluation, ~120 evaluations.
+fn censored_pool(input: &Input<'_>, subset: &[usize]) -> Pooled {
+    let rows = input.rows;
+    let scale_name = match input.scale {
+        Scale::Log => "log",
+        Scale::Linear => "linear",
+    };
+    let mut p = empty(
+        format!(
+            "random effects, maximum likelihood with one-sided claims censored (Tobit), on the {scale_name} scale"
+        ),
+        input.scale,
+    );
+    p.note = input.note.clone();
+    let mut figures: Vec<(f64, f64)> = Vec::new();
+    let mut figure_ids = Vec::new();
+    let mut bounds: Vec<(f64, bool)> = Vec::new();
+    for &i in subset {
+        let r = &rows[i];
+        match entry(r, input.scale) {
+            Entry::Figure {
+                central,
+                lo,
+                hi,
+                level,
+                rounding_only,
+                from_range,
+            } if hi > lo => {
+                let (y, v) = effect(input.scale, central, lo, hi, level, rounding_only);
+                if v >= f64::MIN_POSITIVE && v.is_finite() && y.is_finite() {
+                    figures.push((y, v));
+                    figure_ids.push(i);
+                    if from_range {
+                        p.from_range.push(r.id.clone());
+                    }
+                } else {
+                    p.excluded.push(Excluded {
+                        claim: r.id.clone(),
+                        reason: "no usable variance".into(),
+                    });
+                }
+            }
+            Entry::OneSided { bound, lower } => {
+                let b = match input.scale {
+                    Scale::Log if bound > 0.0 => Some(bound.ln()),
+                    Scale::Log => None,
+                    Scale::Linear => Some(bound),
+                };
+                match b {
+                    Some(b) if b.is_finite() => {
+                        bounds.push((b, lower));
+                        p.censored.push(r.id.clone());
+                    }
+                    _ => p.excluded.push(Excluded {
+                        claim: r.id.clone(),
+                        reason: "a bound at 0 says nothing on the log scale".into(),
+                    }),
+                }
+            }
+            _ => p.excluded.push(Excluded {
+                claim: r.id.clone(),
+                reason: "no central value, range or bound".into(),
+            }),
+        }
+    }
+    p.used = figures.len() + bounds.len();
+    if figures.is_empty() {
+        add_note(
+            &mut p,
+            "no value: a censored likelihood needs at least one figure with an interval",
+        );
+        return p;
+    }
+    let Some(fit) = censored::fit(&figures, &bounds) else {
+        add_note(
+            &mut p,
+            "no value: the censored likelihood has no finite maximum",
+        );
+        return p;
+    };
+    let back = |x: f64| match input.scale {
+        Scale::Log => x.exp(),
+        Scale::Linear => x,
+    };
+    p.value = Some(back(fit.mu));
+    let z = meta::z_quantile(input.opts.meta.level);
+    p.interval = closed(back(fit.mu - z * fit.se), back(fit.mu + z * fit.se));
+    let half = (fit.tau2 + fit.se * fit.se).sqrt();
+    p.prediction = closed(back(fit.mu - z * half), back(fit.mu + z * half));
+    let weights: Vec<f64> = figures.iter().map(|(_, v)| 1.0 / (v + fit.tau2)).collect();
+    let total: f64 = weights.iter().sum();
+    p.weights = figure_ids
+        .iter()
+        .zip(&weights)
+        .map(|(&i, w)| (rows[i].id.clone(), w / total))
+        .collect();
+    p.heterogeneity = Some(Heterogeneity {
+        tau2: fit.tau2,
+        tau: fit.tau2.sqrt(),
+        q: f64::NAN,
+        q_df: figures.len().saturating_sub(1),
+        q_p: f64::NAN,
+        i2: f64::NAN,
+        i2_tau: f64::NAN,
+        h2: f64::NAN,
+        iterations: fit.evaluations,
+        converged: true,
+    })
+    .map(|mut h| {
+        // Q and I² are defined for the figures alone: the uncensored meta-analysis gives them.
+        let studies: Vec<meta::Study> = figures
+            .iter()
+            .map(|&(y, v)| meta::Study::new(y, v))
+            .collect();
+        if let Ok(ml) = meta_analysis_with(&studies, Method::Ml, &input.opts.meta) {
+            h.q = ml.q;
+            h.q_p = ml.q_p;
+            h.i2 = ml.i2_q;
+            h.h2 = ml.h2;
+            h.i2_tau = ml.i2_tau;
+        } else {
+            (h.q, h.q_p, h.i2, h.h2, h.i2_tau) = (0.0, 1.0, 0.0, 1.0, 0.0);
+        }
+        h
+    });
     p
 }
