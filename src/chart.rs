@@ -419,7 +419,14 @@ impl<'a> Chart<'a> {
                 text(&mut body, 10.0, y, &line, " font-weight=\"bold\"", false);
                 y += 17.0;
             }
-            let verdict = format!("verdict: {}", q.verdict.as_str());
+            let mut verdict = format!("verdict: {}", q.verdict.as_str());
+            if let Some(sev) = q.severity {
+                let _ = write!(verdict, " ({sev})");
+            }
+            let _ = write!(verdict, " · agreement {:.0}%", q.agreement * 100.0);
+            if let Some(sp) = q.spread {
+                let _ = write!(verdict, " · spread {sp:.2}×");
+            }
             text(&mut body, 10.0, y, &verdict, " fill=\"#333\"", false);
             y += 12.0;
 
@@ -636,6 +643,17 @@ impl<'a> Chart<'a> {
                 false,
             );
             y += 44.0;
+            // The pooled lines' warnings, bound checks, exclusions and notes, as in every
+            // other format.
+            if q.claims.len() > 1 {
+                for w in crate::report::pooled_warnings(q) {
+                    for line in wrap(&w, ((self.width - 20.0) / CHAR_W) as usize) {
+                        text(&mut body, 10.0, y, &line, " fill=\"#8a4b00\"", false);
+                        y += LINE_H;
+                    }
+                }
+                y += 8.0;
+            }
         }
         let height = y + 10.0;
         let svg = format!(

@@ -13,6 +13,23 @@
 /// ```
 #[must_use]
 pub fn format_number(x: f64) -> String {
+    format_significant(x, 6)
+}
+
+/// The two ends of an interval, with as many significant digits (from 6 up to 17) as it
+/// takes for different values to print differently, so a non-empty interval never looks
+/// like a point (`[494,437.6, 494,438.4]`, not `[494,438, 494,438]`).
+pub(crate) fn format_pair(a: f64, b: f64) -> (String, String) {
+    for sig in 6..=17 {
+        let (x, y) = (format_significant(a, sig), format_significant(b, sig));
+        if x != y || a == b {
+            return (x, y);
+        }
+    }
+    (format!("{a:e}"), format!("{b:e}"))
+}
+
+fn format_significant(x: f64, sig: i32) -> String {
     if x.is_nan() {
         return "NaN".into();
     }
@@ -28,14 +45,18 @@ pub fn format_number(x: f64) -> String {
     }
     let abs = x.abs();
     if !(1e-4..1e15).contains(&abs) {
-        return format!("{x:e}");
+        return if sig <= 6 {
+            format!("{x:e}")
+        } else {
+            format!("{x:.prec$e}", prec = (sig - 1) as usize)
+        };
     }
     let text = if x.fract() == 0.0 {
         format!("{abs:.0}")
     } else {
-        // Six significant digits, trailing zeros trimmed.
+        // `sig` significant digits, trailing zeros trimmed.
         let digits_before = (abs.log10().floor() as i32 + 1).max(1);
-        let decimals = (6 - digits_before).clamp(0, 10) as usize;
+        let decimals = (sig - digits_before).clamp(0, 16) as usize;
         let s = format!("{abs:.decimals$}");
         if s.contains('.') {
             s.trim_end_matches('0').trim_end_matches('.').to_string()

@@ -27,7 +27,6 @@ use ordered_float::NotNan;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Location, Result};
-use crate::format::format_number;
 
 /// A cut of the real line: the boundary an interval bound draws (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -488,12 +487,8 @@ impl fmt::Display for Interval {
         } else {
             ')'
         };
-        write!(
-            f,
-            "{open}{}, {}{close}",
-            format_number(self.inf()),
-            format_number(self.sup())
-        )
+        let (a, b) = crate::format::format_pair(self.inf(), self.sup());
+        write!(f, "{open}{a}, {b}{close}")
     }
 }
 

@@ -107,8 +107,8 @@ pub use interval::{Bound, Interval};
 pub use io::{Loaded, Loader};
 pub use quantity::{Quantity, QuantityKind, Temporal};
 pub use reconcile::{
-    ClaimRow, QuantityReport, Reconciler, Reconciliation, Region, StanceBreakdown, StanceGroup,
-    Verdict,
+    CONTRADICTION_WARNING, ClaimRow, QuantityReport, Reconciler, Reconciliation, Region, Severity,
+    StanceBreakdown, StanceGroup, Verdict,
 };
 pub use relation::{PairRelation, Relation, relate};
 pub use source::{Reliability, ReliabilityWeights, Source, SourceKind};

@@ -52,6 +52,46 @@ impl Verdict {
     }
 }
 
+/// How serious a tension or contradiction is (DESIGN §3): `minor` when the deciding
+/// claims' central values lie within 5 % of each other (a relay or rounding matter),
+/// `major` otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The deciding figures are within 5 % of each other.
+    Minor,
+    /// The deciding figures are further apart.
+    Major,
+}
+
+impl Severity {
+    /// The lowercase name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Minor => "minor",
+            Severity::Major => "major",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The warning every pooled line carries when the claims contradict one another and their
+/// central values are more than a factor 2 apart (DESIGN §3.1).
+pub const CONTRADICTION_WARNING: &str =
+    "the claims contradict each other; a pooled value describes no one's figure";
+
 /// One claim as the report shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimRow {
@@ -147,6 +187,19 @@ pub struct QuantityReport {
     pub best_supported: Vec<Region>,
     /// The verdict.
     pub verdict: Verdict,
+    /// The headline beside the verdict: the share of the total weight inside the
+    /// best-supported region (1 = everyone agrees). With many claims one disjoint pair
+    /// makes every verdict `contradiction`; this says how much of the weight agrees.
+    #[serde(default)]
+    pub agreement: f64,
+    /// The highest over the lowest central value (the plausible midpoint, or its finite
+    /// end, where a claim has no central); `None` when the lowest is not positive.
+    #[serde(default)]
+    pub spread: Option<f64>,
+    /// For `tension` and `contradiction`: `minor` when the deciding claims' central values
+    /// lie within 5 % of each other, `major` otherwise.
+    #[serde(default)]
+    pub severity: Option<Severity>,
     /// The claims that decide the verdict: for `consistent`, those whose bounds form the
     /// consensus; for `tension` and `contradiction`, those with the highest lower bound and
     /// the lowest upper bound (plausible, resp. hard), which cannot meet.
@@ -174,6 +227,14 @@ pub struct QuantityReport {
 }
 
 impl QuantityReport {
+    fn claims_weight(&self, rows: &[ClaimRow]) -> f64 {
+        // Summed in fixed point, as the sweep sums the region's weight.
+        rows.iter()
+            .map(|r| crate::sweep::fixed(r.weight))
+            .sum::<i128>() as f64
+            / 4_294_967_296.0
+    }
+
     /// Every pair's relation, produced lazily in id order. O(1) per pair, O(n²) in all.
     pub fn relations(&self) -> impl Iterator<Item = PairRelation> + '_ {
         let n = self.claims.len();
@@ -402,6 +463,11 @@ impl Reconciler {
         let source_lists: Vec<&[String]> = claims.iter().map(|c| c.sources()).collect();
         let mut report = summarize(q, rows, self.relation_limit, self.profile, work);
         report.pooled = pool::pool(&report.claims, &source_lists, q.kind(), &self.pool);
+        if report.verdict == Verdict::Contradiction && report.spread.is_some_and(|s| s > 2.0) {
+            for p in report.pooled.values_mut() {
+                p.warning = Some(CONTRADICTION_WARNING.to_string());
+            }
+        }
         report
     }
 }
@@ -568,6 +634,9 @@ pub(crate) fn summarize(
         support: std::mem::take(&mut work.sweep.support),
         best_supported,
         verdict: c.verdict,
+        agreement: 0.0,
+        spread: None,
+        severity: None,
         deciding,
         relations: Vec::new(),
         relations_complete,
@@ -577,6 +646,40 @@ pub(crate) fn summarize(
         dissenters,
         pooled: BTreeMap::new(),
     };
+    // The headline: how much of the weight agrees, how far apart the figures are, and how
+    // serious the disagreement is.
+    let total: f64 = report.claims_weight(&rows);
+    report.agreement = match report.best_supported.first() {
+        Some(b) if total > 0.0 => (b.weight / total).min(1.0),
+        Some(b) => b.claim_count as f64 / n as f64,
+        None => 0.0,
+    };
+    let values: Vec<f64> = rows.iter().filter_map(representative).collect();
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+            (a.min(x), b.max(x))
+        });
+    report.spread = (lo > 0.0 && hi.is_finite()).then(|| hi / lo);
+    if matches!(c.verdict, Verdict::Tension | Verdict::Contradiction) {
+        let deciding: Vec<f64> = work
+            .deciding
+            .iter()
+            .filter_map(|&i| representative(&rows[i]))
+            .collect();
+        let (a, b) = deciding
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                (a.min(x), b.max(x))
+            });
+        report.severity = Some(
+            if b.is_finite() && (b - a).abs() <= 0.05 * b.abs().max(a.abs()) {
+                Severity::Minor
+            } else {
+                Severity::Major
+            },
+        );
+    }
     report.claims = rows;
     if relations_complete {
         report.relations = report.relations().collect();

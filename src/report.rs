@@ -30,6 +30,112 @@ fn verdict_text(q: &QuantityReport) -> String {
     }
 }
 
+/// The headline beside the verdict: agreement, spread and severity (DESIGN §3).
+fn headline(q: &QuantityReport) -> String {
+    let mut s = format!(
+        "{:.0}% of the weight agrees (in the best-supported region)",
+        q.agreement * 100.0
+    );
+    if let Some(sp) = q.spread {
+        let _ = write!(s, "; spread {}×", format_ratio(sp));
+    }
+    if let Some(sev) = q.severity {
+        let _ = write!(
+            s,
+            "; severity {sev}{}",
+            match sev {
+                crate::reconcile::Severity::Minor => " (the deciding figures are within 5 %)",
+                crate::reconcile::Severity::Major => "",
+            }
+        );
+    }
+    s
+}
+
+fn format_ratio(r: f64) -> String {
+    if r < 100.0 {
+        format!("{r:.2}")
+    } else {
+        format_number(r.round())
+    }
+}
+
+/// Everything a reader must not miss about the pooled lines, one sentence each: the
+/// contradiction warning, firm bounds a pooled figure breaks, notes (no value, ties, scale),
+/// claims left out, censored and range claims. Shown in every format.
+pub(crate) fn pooled_warnings(q: &QuantityReport) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(w) = q.pooled.values().find_map(|p| p.warning.clone()) {
+        out.push(format!("⚠ {w}"));
+    }
+    // The same sentence for several methods is said once, naming them all.
+    let mut said: Vec<(String, Vec<&str>)> = Vec::new();
+    let mut say = |text: String, key: &'static str| match said.iter_mut().find(|(t, _)| *t == text)
+    {
+        Some((_, keys)) => keys.push(key),
+        None => said.push((text, vec![key])),
+    };
+    for (key, p) in ordered_pooled(q) {
+        let key: &'static str = crate::pool::PoolMethod::ALL
+            .into_iter()
+            .map(crate::pool::PoolMethod::key)
+            .find(|k| k == key)
+            .unwrap_or("pooled");
+        for b in p
+            .bounds
+            .iter()
+            .filter(|b| b.status == crate::pool::BoundStatus::EstimateOutside)
+        {
+            say(
+                format!("⚠ breaks the firm bound {} of {}", b.bound, b.claim),
+                key,
+            );
+        }
+        if let Some(n) = &p.note {
+            say(n.clone(), key);
+        }
+        if !p.censored.is_empty() {
+            say(
+                format!("censored (one-sided): {}", p.censored.join(", ")),
+                key,
+            );
+        }
+        if !p.from_range.is_empty() {
+            say(
+                format!(
+                    "ranges entered at their midpoint: {}",
+                    p.from_range.join(", ")
+                ),
+                key,
+            );
+        }
+        if let Some(n) = &p.influence_skipped {
+            say(n.clone(), key);
+        }
+    }
+    for (text, keys) in said {
+        let who = if keys.len() == q.pooled.len() && keys.len() > 1 {
+            "every method".to_string()
+        } else {
+            keys.join(", ")
+        };
+        out.push(format!("{who}: {text}"));
+    }
+    let mut excluded: Vec<String> = q
+        .pooled
+        .values()
+        .flat_map(|p| p.excluded.iter())
+        .filter(|e| !e.reason.starts_with("outside"))
+        .map(|e| format!("{} ({})", e.claim, e.reason))
+        .collect();
+    excluded.sort();
+    excluded.dedup();
+    if !excluded.is_empty() {
+        out.push(format!("left out of some methods: {}", excluded.join("; ")));
+    }
+    out
+}
+
 fn table(rows: &[Vec<String>]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..cols)
@@ -57,13 +163,41 @@ fn table(rows: &[Vec<String>]) -> String {
     out
 }
 
-fn pooled_line(key: &str, p: &Pooled) -> String {
-    let mut s = format!("{key:<18} {:>10}", opt(p.value));
-    if let Some(i) = p.interval {
-        let _ = write!(s, "  {}", i);
+/// What makes two pooled lines the same estimate: value, interval and τ² as printed.
+fn pooled_identity(p: &Pooled) -> String {
+    format!(
+        "{} {} {}",
+        opt(p.value),
+        p.interval.map_or("—".into(), |i| i.to_string()),
+        p.heterogeneity
+            .as_ref()
+            .map_or("—".into(), |h| format!("{:.3}", h.tau2))
+    )
+}
+
+fn pooled_named(name: &str, key: &str, p: &Pooled) -> String {
+    let mut s = format!("{name:<18} {:>10}", opt(p.value));
+    if let Some([a, b]) = p.tie {
+        let _ = write!(s, "  tie {} | {}", format_number(a), format_number(b));
+    }
+    // With few claims the small-sample (HKSJ) interval is the one to read: it comes first.
+    if let Some(i) = p.small_sample_interval.filter(|_| p.used < 10) {
+        let _ = write!(
+            s,
+            "  HKSJ {i}  z {}",
+            p.interval.map_or("—".into(), |i| i.to_string())
+        );
+    } else if let Some(i) = p.interval {
+        let _ = write!(s, "  {i}");
     }
     if let Some(h) = &p.heterogeneity {
-        let _ = write!(s, "  τ² {:.3} I² {:.0}%", h.tau2, h.i2_tau);
+        // A fixed effect has τ² = 0 by construction: its I² is the Q-based one.
+        let i2 = if key == "fixed_effect" {
+            h.i2
+        } else {
+            h.i2_tau
+        };
+        let _ = write!(s, "  τ² {:.3} I² {:.0}%", h.tau2, i2);
     }
     if let Some(pi) = p.prediction {
         let _ = write!(s, "  PI {pi}");
@@ -71,12 +205,7 @@ fn pooled_line(key: &str, p: &Pooled) -> String {
     if let Some(f) = p.faulty {
         let _ = write!(s, "  f = {f}");
     }
-    let _ = write!(
-        s,
-        "  [{} claim{}]",
-        p.weights.len(),
-        if p.weights.len() == 1 { "" } else { "s" }
-    );
+    let _ = write!(s, "  [{} of {} claims]", p.used, p.of);
     if let Some(inf) = &p.influence
         && let (Some(c), Some(r)) = (&inf.most_influential_claim, inf.claim_ratio)
         && p.weights.len() > 1
@@ -89,11 +218,6 @@ fn pooled_line(key: &str, p: &Pooled) -> String {
         .filter(|b| b.status == crate::pool::BoundStatus::EstimateOutside)
     {
         let _ = write!(s, "  ⚠ breaks the firm bound {} of {}", b.bound, b.claim);
-    }
-    if p.value.is_none()
-        && let Some(note) = &p.note
-    {
-        let _ = write!(s, "  ({note})");
     }
     s
 }
@@ -138,6 +262,7 @@ fn write_quantity_raw(out: &mut impl Write, q: &QuantityReport) -> fmt::Result {
         )?;
     }
     writeln!(out, "   verdict: {}", verdict_text(q))?;
+    writeln!(out, "   agreement: {}", headline(q))?;
     let mut rows = vec![vec![
         "claim".to_string(),
         "sources".into(),
@@ -253,38 +378,24 @@ fn write_quantity_raw(out: &mut impl Write, q: &QuantityReport) -> fmt::Result {
                 None => "",
             }
         )?;
-        let order = crate::pool::PoolMethod::ALL.map(crate::pool::PoolMethod::key);
-        let mut keys: Vec<&String> = q.pooled.keys().collect();
-        keys.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
-        for key in keys {
-            writeln!(out, "     {}", pooled_line(key, &q.pooled[key]))?;
+        // Methods that give the same figures (with two claims DL, PM and REML are one
+        // estimator) share a line, so they do not read as separate evidence.
+        let mut lines: Vec<(Vec<&str>, String, &Pooled)> = Vec::new();
+        for (key, p) in ordered_pooled(q) {
+            let id = pooled_identity(p);
+            match lines
+                .iter_mut()
+                .find(|(_, i, _)| *i == id && p.value.is_some() && p.heterogeneity.is_some())
+            {
+                Some((keys, _, _)) => keys.push(key),
+                None => lines.push((vec![key], id, p)),
+            }
         }
-        let mut excluded: Vec<String> = q
-            .pooled
-            .values()
-            .flat_map(|p| p.excluded.iter())
-            .filter(|e| !e.reason.starts_with("outside"))
-            .map(|e| format!("{} ({})", e.claim, e.reason))
-            .collect();
-        excluded.sort();
-        excluded.dedup();
-        if !excluded.is_empty() {
-            writeln!(
-                out,
-                "     left out of some methods: {}",
-                excluded.join("; ")
-            )?;
+        for (keys, _, p) in lines {
+            writeln!(out, "     {}", pooled_named(&keys.join(" = "), keys[0], p))?;
         }
-        if let Some(n) = q
-            .pooled
-            .values()
-            .filter(|p| p.value.is_some())
-            .find_map(|p| p.note.clone())
-        {
-            writeln!(out, "     note: {n}")?;
-        }
-        if let Some(n) = q.pooled.values().find_map(|p| p.influence_skipped.clone()) {
-            writeln!(out, "     {n}")?;
+        for w in pooled_warnings(q) {
+            writeln!(out, "     {w}")?;
         }
         let stances: std::collections::BTreeSet<_> = q.claims.iter().map(|c| c.stance).collect();
         let sources: std::collections::BTreeSet<_> =
@@ -392,12 +503,27 @@ fn pooled_cells(key: &str, p: &Pooled) -> Vec<String> {
         .unwrap_or_else(|| "—".into());
     vec![
         key.to_string(),
-        opt(p.value),
-        p.interval.map_or("—".into(), |i| i.to_string()),
+        match p.tie {
+            Some([a, b]) => format!("tie {} | {}", format_number(a), format_number(b)),
+            None => opt(p.value),
+        },
+        p.small_sample_interval.filter(|_| p.used < 10).map_or_else(
+            || p.interval.map_or("—".into(), |i| i.to_string()),
+            |k| format!("HKSJ {k}"),
+        ),
         p.prediction.map_or("—".into(), |i| i.to_string()),
         h.map_or("—".into(), |h| format!("{:.3}", h.tau2)),
-        h.map_or("—".into(), |h| format!("{:.0}%", h.i2_tau)),
-        p.weights.len().to_string(),
+        h.map_or("—".into(), |h| {
+            format!(
+                "{:.0}%",
+                if key == "fixed_effect" {
+                    h.i2
+                } else {
+                    h.i2_tau
+                }
+            )
+        }),
+        format!("{} of {}", p.used, p.of),
         influence,
     ]
 }
@@ -447,6 +573,7 @@ const CLAIM_HEAD: [&str; 8] = [
 fn facts(q: &QuantityReport) -> Vec<(&'static str, String)> {
     let mut v = vec![
         ("verdict", verdict_text(q)),
+        ("agreement", headline(q)),
         ("envelope", q.envelope.to_string()),
         (
             "consensus",
@@ -494,6 +621,11 @@ fn facts(q: &QuantityReport) -> Vec<(&'static str, String)> {
             let _ = write!(s, ", central values {r:.2}× apart");
         }
         v.push(("disagreement", s));
+    }
+    if q.claims.len() > 1 {
+        for w in pooled_warnings(q) {
+            v.push(("pooled", w));
+        }
     }
     v
 }

@@ -247,9 +247,9 @@ pub(crate) struct Fit {
     pub studies: Vec<Study>,
     /// σ of the standardisation.
     pub sigma: f64,
-    /// Σw', Σw'², Cochran's Q and its df (Q is scale-free).
-    pub sw: f64,
-    pub sw2: f64,
+    /// `Σw' − Σw'²/Σw'` (summed without cancellation), Cochran's Q and its df (Q is
+    /// scale-free).
+    pub c: f64,
     pub q: f64,
     pub df: usize,
     /// τ'² (standardised) and τ² (original units).
@@ -329,18 +329,19 @@ pub(crate) fn fit_core(studies: &[Study], method: Method, opts: &MetaOptions) ->
             "the effects lie too far apart, relative to the smallest standard error, for their differences to be represented",
         ));
     }
-    let (sw, sw2, swy) = std.iter().fold((0.0, 0.0, 0.0), |(a, b, c), s| {
+    let (sw, swy) = std.iter().fold((0.0, 0.0), |(a, b), s| {
         let w = 1.0 / s.v;
-        (a + w, b + w * w, c + w * s.y)
+        (a + w, b + w * s.y)
     });
     let mu_fe = swy / sw;
     let q: f64 = std.iter().map(|s| (s.y - mu_fe).powi(2) / s.v).sum();
     let df = k - 1;
+    let c = dl_denominator(&std);
     let (tau2_std, iterations, converged) = match method {
         _ if k == 1 => (0.0, 0, true),
         Method::FixedEffect => (0.0, 0, true),
-        Method::DerSimonianLaird => (dl(q, df, sw, sw2), 0, true),
-        Method::PauleMandel => paule_mandel(&std, dl(q, df, sw, sw2), opts),
+        Method::DerSimonianLaird => (dl(q, df, c), 0, true),
+        Method::PauleMandel => paule_mandel(&std, dl(q, df, c), opts),
         Method::Reml | Method::Ml => global_likelihood(&std, method == Method::Reml, opts),
     };
     let (sws, swsy) = std.iter().fold((0.0, 0.0), |(a, b), s| {
@@ -361,8 +362,7 @@ pub(crate) fn fit_core(studies: &[Study], method: Method, opts: &MetaOptions) ->
         k,
         studies: std,
         sigma,
-        sw,
-        sw2,
+        c,
         q,
         df,
         tau2_std,
@@ -391,8 +391,7 @@ pub fn meta_analysis_with(
         k,
         studies: std,
         sigma,
-        sw,
-        sw2,
+        c,
         q,
         df,
         tau2_std,
@@ -421,9 +420,9 @@ pub fn meta_analysis_with(
         0.0
     };
     let h2 = if df == 0 { 1.0 } else { q / df as f64 };
-    // s² = (k − 1)·Σw / ((Σw)² − Σw²), in standardised units.
-    let s2 = if k > 1 {
-        df as f64 * sw / (sw * sw - sw2)
+    // s² = (k − 1)·Σw / ((Σw)² − Σw²) = (k − 1)/c, in standardised units.
+    let s2 = if k > 1 && c > 0.0 {
+        df as f64 / c
     } else {
         f64::INFINITY
     };
@@ -486,8 +485,20 @@ pub fn meta_analysis_with(
     })
 }
 
-fn dl(q: f64, df: usize, sw: f64, sw2: f64) -> f64 {
-    let c = sw - sw2 / sw;
+/// `Σw − Σw²/Σw`, computed as `2 Σ_{i<j} w_i w_j / Σw`: a sum of positive terms, so no
+/// digits cancel when one weight dominates (the direct form subtracts two nearly equal
+/// numbers).
+fn dl_denominator(studies: &[Study]) -> f64 {
+    let (mut prefix, mut pairs) = (0.0, 0.0);
+    for s in studies {
+        let w = 1.0 / s.v;
+        pairs += w * prefix;
+        prefix += w;
+    }
+    2.0 * pairs / prefix
+}
+
+fn dl(q: f64, df: usize, c: f64) -> f64 {
     if c > 0.0 {
         ((q - df as f64) / c).max(0.0)
     } else {
