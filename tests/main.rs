@@ -7,6 +7,7 @@ mod hostile;
 mod kursk;
 mod oracles;
 mod properties;
+mod real_cases;
 mod reconcile_cases;
 mod render;
 mod table;

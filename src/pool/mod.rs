@@ -1086,7 +1086,7 @@ fn meta_pool(input: &Input<'_>, method: Method, subset: &[usize]) -> Pooled {
             Entry::OneSided { .. } => {
                 p.excluded.push(Excluded {
                     claim: r.id.clone(),
-                    reason: "one-sided: checked as a bound (censored in censored_ml)".into(),
+                    reason: "one-sided: checked as a bound".into(),
                 });
                 continue;
             }
@@ -1252,10 +1252,17 @@ fn censored_pool(input: &Input<'_>, subset: &[usize]) -> Pooled {
         }
     }
     p.used = figures.len() + bounds.len();
-    if figures.is_empty() {
+    if figures.len() < 2 {
+        // A bound that the one figure already keeps would only echo that figure.
         add_note(
             &mut p,
-            "no value: a censored likelihood needs at least one figure with an interval",
+            &format!(
+                "no value: rests on {} figure{} and {} bound{}; a censored likelihood needs two figures",
+                figures.len(),
+                if figures.len() == 1 { "" } else { "s" },
+                bounds.len(),
+                if bounds.len() == 1 { "" } else { "s" }
+            ),
         );
         return p;
     }
