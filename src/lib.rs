@@ -17,7 +17,7 @@
 //!
 //! let report = Reconciler::new().reconcile(&set);
 //! let q = report.quantity("kpa-casualties").unwrap();
-//! assert_eq!(q.verdict, Verdict::Tension); // plausible ranges [2,000, 6,000] and [1,000, 1,400] do not meet
+//! assert_eq!(q.verdict, Verdict::Tension); // plausible ranges [2,000, 6,000] and [1,100, 1,300] do not meet
 //! assert_eq!(format!("{:.2}", q.relation("zelensky", "us").unwrap().central_ratio.unwrap()), "3.33");
 //! assert!(q.stance.self_serving_pattern); // the adversary's figure is the high one
 //! println!("{report}");

@@ -316,7 +316,7 @@ impl Reconciliation {
 /// let r = Reconciler::new().reconcile(&set);
 /// let q = r.quantity("q").unwrap();
 /// assert_eq!(q.verdict.as_str(), "tension");
-/// assert_eq!(q.envelope.to_string(), "[1,000, 6,000]");
+/// assert_eq!(q.envelope.to_string(), "[1,100, 6,000]");
 /// Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]

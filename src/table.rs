@@ -219,6 +219,8 @@ fn plain_decimal(t: &[u8]) -> Option<f64> {
     let mut frac: Option<usize> = None;
     for &b in t {
         match b {
+            // Past 15 digits the fast path does not apply (and 20 would overflow u64).
+            b'0'..=b'9' if digits >= 15 => return None,
             b'0'..=b'9' => {
                 m = m * 10 + u64::from(b - b'0');
                 digits += 1;

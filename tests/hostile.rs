@@ -472,3 +472,15 @@ fn huge_fields_are_refused_without_being_echoed() {
     let e = Loader::new().csv_str(&csv).unwrap_err();
     assert!(e.to_string().len() < 300, "{}", e.to_string().len());
 }
+
+#[test]
+fn a_21_digit_number_in_the_claim_table_is_read_not_overflowed() {
+    // The fast decimal path accumulated digits in a u64 and overflowed (a panic in debug
+    // builds) at 20 digits; a 2-line CSV crashed the load fuzz target.
+    let csv = "quantity,sources,low,high\nq,a,100000000000000000000,100000000000000016384\n";
+    let table = ClaimTable::from_csv_reader(csv.as_bytes()).unwrap();
+    let r = table.reconcile();
+    assert_eq!(r.quantities[0].envelope.inf(), 1e20);
+    let set = Loader::new().csv_str(csv).unwrap().set;
+    assert_eq!(set.claims()[0].estimate().plausible().inf(), 1e20);
+}
