@@ -214,7 +214,7 @@ pub struct QuantityReport {
     pub clusters: Vec<Vec<String>>,
     /// How many clusters there are.
     pub cluster_count: usize,
-    /// Whether `clusters` lists every cluster: member lists stop at 64 × n members (at least
+    /// Whether `clusters` lists every cluster: member lists stop at 4 × n members (at least
     /// 4,096), since nested intervals can make their total size grow as n²; the clusters
     /// found first are listed. `cluster_count` and `dissenters` stay exact.
     pub clusters_complete: bool,
@@ -582,7 +582,7 @@ pub(crate) fn core(
 /// How many clique members a report lists for n claims: every cluster in practice, but
 /// never the O(n²) that nested intervals can produce.
 pub(crate) fn clique_budget(n: usize) -> usize {
-    (64 * n).max(4096)
+    (4 * n).max(4096)
 }
 
 /// The summary of one quantity from its claim rows (sorted by id): everything but the

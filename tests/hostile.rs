@@ -63,9 +63,9 @@ fn a_staircase_of_tied_cliques_is_summarised_without_marking_each_clique() {
     });
     let q = &report.unwrap().quantities[0];
     // Every claim lies in some largest clique (each window of n/2 + 1 starts), so none
-    // dissents; the member lists stay within the budget of 64 n.
+    // dissents; the member lists stay within the budget of 4 n.
     assert!(q.dissenters.is_empty());
-    assert!(q.clusters.iter().map(Vec::len).sum::<usize>() <= 64 * n);
+    assert!(q.clusters.iter().map(Vec::len).sum::<usize>() <= 4 * n);
     assert!(!q.clusters_complete);
     // The same through the table path.
     let csv: String = std::iter::once("quantity,sources,low,high\n".to_string())
