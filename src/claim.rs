@@ -60,10 +60,19 @@ impl FromStr for PartialDate {
             value: s.to_string(),
             reason: reason.to_string(),
         };
-        let parts: Vec<&str> = s.trim().split('-').collect();
+        let t = s.trim();
+        // A time part or a quarter is a common mistake: say which forms are accepted.
+        const FORMS: &str = "the accepted forms are YYYY, YYYY-MM and YYYY-MM-DD (a date, not a time or a quarter: write 2023-08-18 for 2023-08-18T10:00:00Z, 2023 or 2023-01 for 2023-Q1)";
+        if t.contains(['T', 't', ':', ' ']) && t.len() > 10 {
+            return Err(bad(&format!("a date with a time part; {FORMS}")));
+        }
+        if t.contains(['Q', 'q']) {
+            return Err(bad(&format!("a quarter; {FORMS}")));
+        }
+        let parts: Vec<&str> = t.split('-').collect();
         let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
         if parts.is_empty() || parts.len() > 3 || !digits(parts[0], 4) {
-            return Err(bad("expected YYYY, YYYY-MM or YYYY-MM-DD"));
+            return Err(bad(FORMS));
         }
         let year: i16 = parts[0].parse().map_err(|_| bad("bad year"))?;
         let mut date = PartialDate {

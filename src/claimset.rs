@@ -141,6 +141,7 @@ impl ClaimSet {
                 errors.push(Error::UnknownSource {
                     at: at(),
                     source_id: s.clone(),
+                    suggestion: self.nearest_source(s),
                 });
             }
         }
@@ -148,6 +149,7 @@ impl ClaimSet {
             None => errors.push(Error::UnknownQuantity {
                 at: at(),
                 quantity: claim.quantity.clone(),
+                suggestion: self.nearest_quantity(&claim.quantity),
             }),
             Some(q) => {
                 if let Some(unit) = &claim.unit
@@ -174,6 +176,41 @@ impl ClaimSet {
         } else {
             Err(Error::from_many(errors))
         }
+    }
+
+    /// The declared source id closest to `id`, for "did you mean" messages.
+    pub(crate) fn nearest_source(&self, id: &str) -> Option<String> {
+        crate::limits::nearest(id, self.sources.iter().map(Source::id))
+    }
+
+    /// The declared quantity id closest to `id`.
+    pub(crate) fn nearest_quantity(&self, id: &str) -> Option<String> {
+        crate::limits::nearest(id, self.quantities.iter().map(Quantity::id))
+    }
+
+    /// The set as of a date: claims dated after `date` (by `as_of`, else `published`; a
+    /// partial date counts from the start of its period) are left out, undated claims kept.
+    /// Returns the set and how many claims were left out. (The full judgement as of a date,
+    /// with revisions superseded, is DESIGN §3.2.)
+    #[must_use]
+    pub fn as_of(&self, date: crate::claim::PartialDate) -> (ClaimSet, usize) {
+        let mut out = ClaimSet::new();
+        for s in &self.sources {
+            let _ = out.add_source(s.clone());
+        }
+        for q in &self.quantities {
+            let _ = out.add_quantity(q.clone());
+        }
+        let mut left_out = 0;
+        for c in &self.claims {
+            if c.as_of().or(c.published()).is_some_and(|d| d > date) {
+                left_out += 1;
+            } else {
+                // Every claim of a valid set is valid in a set with the same declarations.
+                let _ = out.add_claim(c.clone());
+            }
+        }
+        (out, left_out)
     }
 
     /// The sources, in the order added.
@@ -268,6 +305,7 @@ impl ClaimSet {
                 Ok(())
             }
             None => Err(Error::UnknownSource {
+                suggestion: self.nearest_source(source.id()),
                 at: Location::Unknown,
                 source_id: source.id().into(),
             }),

@@ -149,20 +149,39 @@ pub enum Error {
         level: f64,
     },
     /// A claim names a source that is not declared.
-    #[error("{at}: unknown source `{source_id}`")]
+    #[error("{at}: unknown source `{source_id}`{}", did_you_mean(suggestion))]
     UnknownSource {
         /// The record.
         at: Location,
         /// The source id.
         source_id: String,
+        /// The declared id closest to it, if one is close.
+        suggestion: Option<String>,
     },
     /// A claim names a quantity that is not declared.
-    #[error("{at}: unknown quantity `{quantity}`")]
+    #[error("{at}: unknown quantity `{quantity}`{}", did_you_mean(suggestion))]
     UnknownQuantity {
         /// The record.
         at: Location,
         /// The quantity id.
         quantity: String,
+        /// The declared id closest to it, if one is close.
+        suggestion: Option<String>,
+    },
+    /// A field the record does not have (a typo such as `quantitiy`).
+    #[error(
+        "{at}: unknown field `{field}`{}; expected {expected}",
+        did_you_mean(suggestion)
+    )]
+    UnknownField {
+        /// The record.
+        at: Location,
+        /// The field as written.
+        field: String,
+        /// The closest known field, if one is close.
+        suggestion: Option<String>,
+        /// The fields the record may have.
+        expected: &'static str,
     },
     /// Two records of the same kind share an id.
     #[error("{at}: duplicate {what} id `{id}`")]
@@ -288,6 +307,11 @@ pub enum Error {
     },
 }
 
+fn did_you_mean(s: &Option<String>) -> String {
+    s.as_ref()
+        .map_or_else(String::new, |s| format!("; did you mean `{s}`?"))
+}
+
 fn list(errors: &[Error]) -> String {
     errors
         .iter()
@@ -308,6 +332,7 @@ macro_rules! located {
             | Error::Level { at, .. }
             | Error::UnknownSource { at, .. }
             | Error::UnknownQuantity { at, .. }
+            | Error::UnknownField { at, .. }
             | Error::DuplicateId { at, .. }
             | Error::Empty { at, .. }
             | Error::UnitClash { at, .. }

@@ -73,6 +73,7 @@ pub struct Loader {
     lenient: bool,
     profile: Profile,
     base: Option<ClaimSet>,
+    allow_undeclared: bool,
 }
 
 impl Loader {
@@ -96,10 +97,22 @@ impl Loader {
         self
     }
 
-    /// Declared sources and quantities (and claims) that a CSV table adds to.
+    /// Declared sources and quantities (and claims) that a CSV table adds to. A CSV row
+    /// naming a source or quantity the base does not declare is refused, with the nearest
+    /// declared id suggested ("unknown source `mho`; did you mean `moh`?"), unless
+    /// [`allow_undeclared`](Loader::allow_undeclared) is set. (Without a base, or a base
+    /// that declares no sources, resp. quantities, they are created from their ids.)
     #[must_use]
     pub fn with_base(mut self, base: ClaimSet) -> Loader {
         self.base = Some(base);
+        self
+    }
+
+    /// Lets a CSV table create sources and quantities its base does not declare (from
+    /// their ids, with defaults) instead of refusing them as likely typos.
+    #[must_use]
+    pub fn allow_undeclared(mut self) -> Loader {
+        self.allow_undeclared = true;
         self
     }
 
@@ -253,6 +266,17 @@ impl Loader {
             .clone();
         let cols = Columns::new(&header)?;
         let mut set = self.base.clone().unwrap_or_default();
+        // With a declared base, a CSV may not invent sources or quantities: an id the base
+        // does not declare is a typo until proven otherwise (`mho` for `moh`).
+        let declared = Declared {
+            sources: !self.allow_undeclared
+                && self.base.as_ref().is_some_and(|b| !b.sources().is_empty()),
+            quantities: !self.allow_undeclared
+                && self
+                    .base
+                    .as_ref()
+                    .is_some_and(|b| !b.quantities().is_empty()),
+        };
         let mut rejected = Vec::new();
         let mut record = csv::StringRecord::new();
         let mut row = 0u64;
@@ -263,7 +287,9 @@ impl Loader {
                 Ok(true) => {
                     row += 1;
                     let line = record.position().map_or(line, csv::Position::line);
-                    if let Err(e) = csv_row(&cols, &record, row, line, &mut set, self.profile) {
+                    if let Err(e) =
+                        csv_row(&cols, &record, row, line, &mut set, self.profile, declared)
+                    {
                         rejected.extend(e.into_errors());
                     }
                 }
@@ -322,15 +348,35 @@ fn object(v: Value, what: &str) -> Result<Map<String, Value>> {
     }
 }
 
-fn no_more(obj: &Map<String, Value>, expected: &str) -> Result<()> {
+fn no_more(obj: &Map<String, Value>, expected: &'static str) -> Result<()> {
     match obj.keys().next() {
-        Some(k) => Err(Error::malformed(
-            k.clone(),
-            format!("unknown field; expected {expected}"),
-        )),
+        Some(k) => Err(unknown_field(k, expected)),
         None => Ok(()),
     }
 }
+
+fn unknown_field(field: &str, expected: &'static str) -> Error {
+    Error::UnknownField {
+        at: Location::Unknown,
+        field: field.to_string(),
+        suggestion: crate::limits::nearest(field, expected.split(", ")),
+        expected,
+    }
+}
+
+/// Names an unknown field before anything else is read, so a typo (`quantitiy`) is
+/// reported as itself, not as the missing field it was meant to be.
+fn known_fields(obj: &Map<String, Value>, expected: &'static str) -> Result<()> {
+    let known: Vec<&str> = expected.split(", ").collect();
+    match obj.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(k) => Err(unknown_field(k, expected)),
+        None => Ok(()),
+    }
+}
+
+const SOURCE_FIELDS: &str = "id, name, side, kind, reliability";
+const QUANTITY_FIELDS: &str = "id, description, unit, kind, subject_side, temporal";
+const CLAIM_FIELDS: &str = "id, quantity, sources, value, reported_by, as_of, published, citation, note, stance, unit, profile";
 
 fn parsed<T: std::str::FromStr<Err = Error>>(s: Option<String>) -> Result<Option<T>> {
     s.map(|s| s.parse()).transpose()
@@ -355,6 +401,7 @@ fn date(field: &'static str, s: Option<String>) -> Result<Option<PartialDate>> {
 
 fn source_from_json(v: Value) -> Result<Source> {
     let mut o = object(v, "source")?;
+    known_fields(&o, SOURCE_FIELDS)?;
     let id: String = take(&mut o, "id")?.ok_or(Error::Empty {
         at: Location::Unknown,
         field: "id",
@@ -363,7 +410,7 @@ fn source_from_json(v: Value) -> Result<Source> {
     let side: Option<String> = take(&mut o, "side")?;
     let kind: Option<SourceKind> = parsed(take(&mut o, "kind")?)?;
     let reliability: Option<Reliability> = parsed(take(&mut o, "reliability")?)?;
-    no_more(&o, "id, name, side, kind, reliability")?;
+    no_more(&o, SOURCE_FIELDS)?;
     let mut s = Source::new(id.clone(), name.unwrap_or(id))?.with_kind(kind.unwrap_or_default());
     if let Some(side) = side {
         s = s.with_side(side);
@@ -376,6 +423,7 @@ fn source_from_json(v: Value) -> Result<Source> {
 
 fn quantity_from_json(v: Value) -> Result<Quantity> {
     let mut o = object(v, "quantity")?;
+    known_fields(&o, QUANTITY_FIELDS)?;
     let id: String = take(&mut o, "id")?.ok_or(Error::Empty {
         at: Location::Unknown,
         field: "id",
@@ -385,7 +433,7 @@ fn quantity_from_json(v: Value) -> Result<Quantity> {
     let kind: Option<QuantityKind> = parsed(take(&mut o, "kind")?)?;
     let subject: Option<String> = take(&mut o, "subject_side")?;
     let temporal: Option<Temporal> = parsed(take(&mut o, "temporal")?)?;
-    no_more(&o, "id, description, unit, kind, subject_side, temporal")?;
+    no_more(&o, QUANTITY_FIELDS)?;
     let mut q = Quantity::new(id, description.unwrap_or_default())?
         .with_unit(unit.unwrap_or_default())
         .with_kind(kind.unwrap_or_default())
@@ -467,6 +515,13 @@ enum OneOrMany {
 
 fn claim_from_json(v: Value, set: &ClaimSet, default_profile: Profile) -> Result<Claim> {
     let mut o = object(v, "claim")?;
+    let id_for_location = o.get("id").and_then(Value::as_str).map(short_id);
+    if let Err(e) = known_fields(&o, CLAIM_FIELDS) {
+        return Err(match id_for_location {
+            Some(id) => e.at(Location::Claim(id)),
+            None => e,
+        });
+    }
     let id: String = take(&mut o, "id")?.ok_or(Error::Empty {
         at: Location::Unknown,
         field: "id",
@@ -639,11 +694,15 @@ impl Columns {
         let mut index = BTreeMap::new();
         for (i, h) in header.iter().enumerate() {
             let h = h.trim().trim_start_matches('\u{feff}');
-            let Some(name) = CSV_COLUMNS.iter().find(|c| **c == h) else {
+            // Headers match whatever their case (`Quantity`, `SOURCES`).
+            let Some(name) = CSV_COLUMNS.iter().find(|c| c.eq_ignore_ascii_case(h)) else {
+                let lower = h.to_ascii_lowercase();
+                let hint = crate::limits::nearest(&lower, CSV_COLUMNS)
+                    .map_or_else(String::new, |n| format!("; did you mean `{n}`?"));
                 return Err(Error::Malformed {
                     at: Location::Line { line: 1, id: None },
                     field: h.to_string(),
-                    reason: format!("unknown column; expected {}", CSV_COLUMNS.join(", ")),
+                    reason: format!("unknown column{hint} expected {}", CSV_COLUMNS.join(", ")),
                 });
             };
             if index.insert(*name, i).is_some() {
@@ -734,6 +793,13 @@ pub(crate) fn csv_number(cell: Option<&str>, field: &'static str) -> Result<Opti
     })
 }
 
+/// Which kinds of record a base claim set declares (and so a CSV may not add).
+#[derive(Debug, Clone, Copy)]
+struct Declared {
+    sources: bool,
+    quantities: bool,
+}
+
 fn csv_row(
     cols: &Columns,
     r: &csv::StringRecord,
@@ -741,6 +807,7 @@ fn csv_row(
     line: u64,
     set: &mut ClaimSet,
     profile: Profile,
+    declared: Declared,
 ) -> Result<()> {
     let id = cols
         .get(r, "id")
@@ -859,6 +926,26 @@ fn csv_row(
             what: "claim",
             id: claim.id().to_string(),
         });
+    }
+    let mut unknown = Vec::new();
+    if declared.quantities && set.quantity(claim.quantity()).is_none() {
+        unknown.push(Error::UnknownQuantity {
+            at: at.clone(),
+            quantity: claim.quantity().to_string(),
+            suggestion: set.nearest_quantity(claim.quantity()),
+        });
+    }
+    if declared.sources {
+        for s in claim.sources().iter().filter(|s| set.source(s).is_none()) {
+            unknown.push(Error::UnknownSource {
+                at: at.clone(),
+                source_id: s.clone(),
+                suggestion: set.nearest_source(s),
+            });
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(Error::from_many(unknown));
     }
     if set.quantity(claim.quantity()).is_none() {
         set.add_quantity(Quantity::new(claim.quantity(), "").map_err(|e| e.at(at.clone()))?)

@@ -36,6 +36,16 @@ pub(crate) fn check_id(field: &'static str, s: String) -> Result<String> {
         });
     }
     check_len(field, &s, MAX_ID_BYTES)?;
+    if let Some(c) = s.chars().find(|c| matches!(c, ';' | ',')) {
+        return Err(Error::Malformed {
+            at: Location::Unknown,
+            field: field.into(),
+            reason: format!(
+                "`{}` contains `{c}`: an id cannot, since `;` separates the sources of a claim (write `a;b` for two sources, not one id `a,b`)",
+                excerpt(&s)
+            ),
+        });
+    }
     if let Some(c) = s.chars().find(|c| is_forbidden_in_id(*c)) {
         return Err(Error::Malformed {
             at: Location::Unknown,
@@ -91,4 +101,27 @@ pub(crate) fn oversized_json(v: &serde_json::Value, field: &str) -> Result<()> {
         serde_json::Value::Object(o) => o.iter().try_for_each(|(k, x)| oversized_json(x, k)),
         _ => Ok(()),
     }
+}
+
+/// The id among `known` closest to `unknown`, for "did you mean" messages: the fewest
+/// edits (Damerau–Levenshtein, so `mho` is one swap from `moh`), at most one for ids of up
+/// to four characters and two beyond; ties go to the higher Jaro–Winkler similarity, then
+/// to the first id in order.
+pub(crate) fn nearest<'a>(
+    unknown: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let limit = if unknown.chars().count() <= 4 { 1 } else { 2 };
+    known
+        .into_iter()
+        .map(|k| {
+            (
+                k,
+                strsim::damerau_levenshtein(unknown, k),
+                strsim::jaro_winkler(unknown, k),
+            )
+        })
+        .filter(|(k, dist, _)| *dist <= limit && *k != unknown)
+        .min_by(|a, b| a.1.cmp(&b.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(b.0)))
+        .map(|(k, _, _)| k.to_string())
 }

@@ -115,6 +115,26 @@ pub struct ClaimRow {
     pub weight: f64,
     /// Coverage level of the plausible interval for the statistics.
     pub level: f64,
+    /// The date the figure describes.
+    #[serde(default)]
+    pub as_of: Option<crate::claim::PartialDate>,
+    /// When it was published.
+    #[serde(default)]
+    pub published: Option<crate::claim::PartialDate>,
+    /// The outlet that relayed it.
+    #[serde(default)]
+    pub reported_by: Option<String>,
+    /// Where it was published.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+impl ClaimRow {
+    /// The date the claim speaks for: its `as_of`, else its `published` date.
+    #[must_use]
+    pub fn date(&self) -> Option<crate::claim::PartialDate> {
+        self.as_of.or(self.published)
+    }
 }
 
 /// A region agreed by the most weight of claims (Marzullo's algorithm).
@@ -293,10 +313,20 @@ impl Reconciliation {
         self.quantities.iter().find(|q| q.quantity == id)
     }
 
-    /// The JSON report (DESIGN §5).
+    /// The JSON report (DESIGN §5), indented.
     #[must_use]
     pub fn to_json_string(&self) -> String {
-        serde_json::to_string_pretty(self).expect("reports serialise")
+        // A report holds only strings, finite numbers, maps with string keys and lists,
+        // all of which serde_json writes; an error is impossible, and would show as `{}`.
+        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into())
+    }
+
+    /// The JSON report on one line, without indentation: the same schema, a third the
+    /// size. Reconcile with [`Reconciler::compact`] to leave out what only a detailed
+    /// reading needs (influence maps, support profiles, every pair's relation).
+    #[must_use]
+    pub fn to_compact_json_string(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
     }
 }
 
@@ -380,6 +410,16 @@ impl Reconciler {
         self
     }
 
+    /// What a reader needs and no more: no support profile, no pair list (pairs stay
+    /// available on demand through [`QuantityReport::relations`]), no leave-one-out
+    /// influence. The `crosscheck` tool reconciles this way unless `--detail` is given.
+    #[must_use]
+    pub fn compact(self) -> Reconciler {
+        let mut r = self.without_support_profile().with_relation_limit(0);
+        r.pool.influence = false;
+        r
+    }
+
     /// Leaves out the support profile (the best-supported regions stay).
     #[must_use]
     pub fn without_support_profile(mut self) -> Reconciler {
@@ -457,6 +497,10 @@ impl Reconciler {
                     central: e.central(),
                     weight: set.weight(c, &self.weights),
                     level: e.coverage(),
+                    as_of: c.as_of(),
+                    published: c.published(),
+                    reported_by: c.reported_by().map(str::to_string),
+                    url: c.citation().and_then(|x| x.url.clone()),
                 }
             })
             .collect();

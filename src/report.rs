@@ -879,3 +879,133 @@ pub fn claim_set_text(set: &crate::ClaimSet) -> String {
     }
     terminal_safe_lines(table(&rows))
 }
+
+/// One line of the summary view: what a reader needs first about one quantity.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct SummaryRow {
+    /// The quantity id.
+    pub quantity: String,
+    /// How many claims REML rests on.
+    pub used: usize,
+    /// How many claims the quantity has.
+    pub of: usize,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Its severity (tension and contradiction only).
+    pub severity: Option<crate::reconcile::Severity>,
+    /// The share of the weight in the best-supported region.
+    pub agreement: f64,
+    /// Highest over lowest central value.
+    pub spread: Option<f64>,
+    /// The hull of the plausible intervals.
+    pub envelope: crate::Interval,
+    /// The first best-supported region.
+    pub best_supported: Option<crate::Interval>,
+    /// The REML pooled value.
+    pub reml: Option<f64>,
+    /// Its interval: the small-sample (HKSJ) one below ten claims, else the z-based one.
+    pub reml_interval: Option<crate::Interval>,
+    /// The latest date among the claims (`as_of`, else `published`).
+    pub as_of: Option<crate::PartialDate>,
+}
+
+const SUMMARY_HEAD: [&str; 11] = [
+    "quantity",
+    "claims",
+    "verdict",
+    "severity",
+    "agreement",
+    "spread",
+    "envelope",
+    "best supported",
+    "reml",
+    "reml interval",
+    "as of",
+];
+
+impl Reconciliation {
+    /// One row per quantity (see [`SummaryRow`]). O(total claims).
+    #[must_use]
+    pub fn summary(&self) -> Vec<SummaryRow> {
+        self.quantities
+            .iter()
+            .map(|q| {
+                let reml = q.pooled.get("reml");
+                SummaryRow {
+                    quantity: q.quantity.clone(),
+                    used: reml.map_or(0, |p| p.used),
+                    of: q.claims.len(),
+                    verdict: q.verdict,
+                    severity: q.severity,
+                    agreement: q.agreement,
+                    spread: q.spread,
+                    envelope: q.envelope,
+                    best_supported: q.best_supported.first().map(|r| r.interval),
+                    reml: reml.and_then(|p| p.value),
+                    reml_interval: reml.and_then(|p| {
+                        p.small_sample_interval
+                            .filter(|_| p.used < 10)
+                            .or(p.interval)
+                    }),
+                    as_of: q
+                        .claims
+                        .iter()
+                        .filter_map(crate::reconcile::ClaimRow::date)
+                        .max(),
+                }
+            })
+            .collect()
+    }
+
+    fn summary_cells(&self) -> Vec<Vec<String>> {
+        self.summary()
+            .into_iter()
+            .map(|r| {
+                vec![
+                    r.quantity,
+                    format!("{}/{}", r.used, r.of),
+                    r.verdict.as_str().to_string(),
+                    r.severity.map_or(String::new(), |s| s.as_str().to_string()),
+                    format!("{:.0}%", r.agreement * 100.0),
+                    r.spread
+                        .map_or(String::new(), |s| format!("{}×", format_ratio(s))),
+                    r.envelope.to_string(),
+                    r.best_supported.map_or(String::new(), |i| i.to_string()),
+                    r.reml.map_or(String::new(), format_number),
+                    r.reml_interval.map_or(String::new(), |i| i.to_string()),
+                    r.as_of.map_or(String::new(), |d| d.to_string()),
+                ]
+            })
+            .collect()
+    }
+
+    /// The summary as an aligned table for a terminal: one line per quantity (quantity,
+    /// claims REML rests on / all, verdict, severity, agreement, spread, envelope,
+    /// best-supported region, REML and its interval, as of). Input text is escaped for the
+    /// terminal.
+    #[must_use]
+    pub fn to_summary_text(&self) -> String {
+        let mut rows = vec![SUMMARY_HEAD.iter().map(|s| (*s).to_string()).collect()];
+        rows.extend(self.summary_cells());
+        let out = table(&rows)
+            .lines()
+            .map(|l| l.strip_prefix("    ").unwrap_or(l).to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+        terminal_safe_lines(out + "\n")
+    }
+
+    /// The summary as CSV (the same columns, numbers as printed in the text table).
+    #[must_use]
+    pub fn to_summary_csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record(SUMMARY_HEAD);
+        for r in self.summary_cells() {
+            let _ = w.write_record(&r);
+        }
+        w.into_inner()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    }
+}

@@ -165,6 +165,84 @@ pub struct TableReconciliation {
     pub verdicts: VerdictCounts,
 }
 
+impl TableReconciliation {
+    fn cells(&self) -> Vec<Vec<String>> {
+        let num = |x: Option<f64>| x.map_or_else(String::new, crate::format_number);
+        self.quantities
+            .iter()
+            .map(|q| {
+                vec![
+                    q.quantity.clone(),
+                    q.claims.to_string(),
+                    q.verdict.as_str().to_string(),
+                    q.envelope.to_string(),
+                    q.best_supported.to_string(),
+                    q.dissenters.to_string(),
+                    num(q.dl.map(|d| d.0)),
+                    num(q.reml.map(|d| d.0)),
+                ]
+            })
+            .collect()
+    }
+
+    const HEAD: [&'static str; 8] = [
+        "quantity",
+        "claims",
+        "verdict",
+        "envelope",
+        "best supported",
+        "dissenters",
+        "dersimonian_laird",
+        "reml",
+    ];
+
+    /// One line per quantity as CSV: quantity, claims, verdict, envelope, best-supported
+    /// region, dissenters, DerSimonian–Laird and REML.
+    #[must_use]
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record(Self::HEAD);
+        for r in self.cells() {
+            let _ = w.write_record(&r);
+        }
+        w.into_inner()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// The same as an aligned table, with the verdict counts last; input text escaped for
+    /// the terminal.
+    #[must_use]
+    pub fn to_text(&self) -> String {
+        let rows: Vec<Vec<String>> = std::iter::once(Self::HEAD.map(str::to_string).to_vec())
+            .chain(self.cells())
+            .collect();
+        let widths: Vec<usize> = (0..Self::HEAD.len())
+            .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+            .collect();
+        let mut out = String::new();
+        for r in &rows {
+            let line: Vec<String> = r
+                .iter()
+                .zip(&widths)
+                .map(|(cell, w)| format!("{cell:<w$}"))
+                .collect();
+            out.push_str(line.join("  ").trim_end());
+            out.push('\n');
+        }
+        let v = self.verdicts;
+        out.push_str(&format!(
+            "{} quantities: {} single, {} consistent, {} tension, {} contradiction\n",
+            self.quantities.len(),
+            v.single,
+            v.consistent,
+            v.tension,
+            v.contradiction
+        ));
+        crate::format::terminal_safe_lines(out)
+    }
+}
+
 /// Empties a vector of borrowed fields so its allocation can serve the next line
 /// (`collect` into the same layout reuses the buffer).
 fn recycle<'a>(mut v: Vec<&[u8]>) -> Vec<&'a [u8]> {
@@ -320,7 +398,8 @@ impl ClaimTable {
         };
         let (mut q, mut s) = (None, None);
         for (i, h) in header.iter().enumerate() {
-            match h.trim_ascii() {
+            // Headers match whatever their case, as for the Loader.
+            match h.trim_ascii().to_ascii_lowercase().as_slice() {
                 b"quantity" => q = Some(i),
                 b"sources" => s = Some(i),
                 b"low" => cols.low = Some(i),

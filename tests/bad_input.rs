@@ -225,7 +225,7 @@ fn malformed_files() {
     );
     let e = load(r#"{"id": "x", "quantity": "q", "sources": ["a"], "value": 5, "vaule": 6}"#);
     assert!(
-        matches!(&e[0], Error::Malformed { field, .. } if field == "vaule"),
+        matches!(&e[0], Error::UnknownField { field, suggestion: Some(s), .. } if field == "vaule" && s == "value"),
         "typos are not ignored"
     );
     assert!(

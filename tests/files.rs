@@ -58,7 +58,26 @@ fn csv_creates_undeclared_sources_and_quantities_and_keeps_declared_ones() {
                b,kpa-casualties,us-intel;cia,1000,,,2025,,\n\
                c,new-q,someone,,inf,,,,\n";
     let base = ClaimSet::from_json_str(include_str!("../examples/data/kursk.json")).unwrap();
-    let loaded = Loader::new().with_base(base).csv_str(csv).unwrap();
+    // With a declared base, ids it does not declare are refused as likely typos...
+    let e = Loader::new()
+        .with_base(base.clone())
+        .csv_str(csv)
+        .unwrap_err();
+    let names: Vec<String> = e.errors().iter().map(|e| e.to_string()).collect();
+    assert!(
+        names.iter().any(|m| m.contains("unknown source `cia`")),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|m| m.contains("unknown quantity `new-q`")),
+        "{names:?}"
+    );
+    // ...unless the caller allows undeclared ones, which are then created from their ids.
+    let loaded = Loader::new()
+        .with_base(base)
+        .allow_undeclared()
+        .csv_str(csv)
+        .unwrap();
     let set = loaded.set;
     assert!(set.source("cia").is_some());
     assert_eq!(set.source("ua-gov").unwrap().side(), Some("Ukraine"));

@@ -229,6 +229,7 @@ fn axes_a_few_ulps_wide_or_past_f64_max_have_ticks() {
     let _ = Chart::new(&r).with_log_axis(false).to_svg();
 }
 
+#[cfg(feature = "evcxr")]
 #[test]
 fn notebook_blocks_cannot_be_ended_or_opened_by_content() {
     let hostile =

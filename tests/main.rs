@@ -2,6 +2,8 @@
 //! hand-checked reconciler cases, bad input, files and properties.
 
 mod bad_input;
+#[cfg(feature = "cli")]
+mod cli;
 mod files;
 mod hostile;
 mod kursk;
