@@ -53,7 +53,9 @@ pub fn stance_colour(s: Stance) -> &'static str {
 /// A disagreement chart of one or more quantities.
 #[derive(Debug, Clone)]
 pub struct Chart<'a> {
-    quantities: Vec<&'a QuantityReport>,
+    quantities: Vec<std::borrow::Cow<'a, QuantityReport>>,
+    /// Narrowed plausible ranges by quantity id: (the range, the constraint).
+    narrowed: Vec<(String, crate::Interval, String)>,
     log: Option<bool>,
     width: f64,
     legend: bool,
@@ -211,8 +213,30 @@ impl<'a> Chart<'a> {
     /// A chart of every quantity of a reconciliation.
     #[must_use]
     pub fn new(r: &'a Reconciliation) -> Chart<'a> {
+        let mut quantities: Vec<std::borrow::Cow<'a, QuantityReport>> = r
+            .quantities
+            .iter()
+            .map(std::borrow::Cow::Borrowed)
+            .collect();
+        // Derived totals get a panel of their own: one bar, labelled as derived.
+        quantities.extend(
+            r.derived
+                .iter()
+                .filter_map(crate::reconcile::derived_report)
+                .map(std::borrow::Cow::Owned),
+        );
+        let narrowed = r
+            .constraints
+            .iter()
+            .flat_map(|c| {
+                c.narrowed
+                    .iter()
+                    .map(move |(q, i)| (q.clone(), *i, c.id.clone()))
+            })
+            .collect();
         Chart {
-            quantities: r.quantities.iter().collect(),
+            quantities,
+            narrowed,
             log: None,
             width: 960.0,
             legend: true,
@@ -223,7 +247,8 @@ impl<'a> Chart<'a> {
     #[must_use]
     pub fn quantity(q: &'a QuantityReport) -> Chart<'a> {
         Chart {
-            quantities: vec![q],
+            quantities: vec![std::borrow::Cow::Borrowed(q)],
+            narrowed: Vec::new(),
             log: None,
             width: 960.0,
             legend: true,
@@ -506,6 +531,20 @@ impl<'a> Chart<'a> {
             if let Some(c) = &q.consensus {
                 shade(&mut body, c, "#b9e3c6");
             }
+            // A range a constraint narrowed: a dashed outline over the rows.
+            let narrowed: Vec<&(String, crate::Interval, String)> = self
+                .narrowed
+                .iter()
+                .filter(|(id, _, _)| *id == q.quantity)
+                .collect();
+            for (_, iv, _) in &narrowed {
+                let (a, b) = (axis.x(iv.inf()), axis.x(iv.sup()));
+                let _ = writeln!(
+                    body,
+                    "<rect class=\"narrowed\" x=\"{a:.1}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{rows_h:.1}\" fill=\"none\" stroke=\"#8a4b00\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>",
+                    (b - a).max(1.5)
+                );
+            }
 
             for (i, c) in q.claims.iter().enumerate() {
                 let h = row_heights[i];
@@ -643,6 +682,13 @@ impl<'a> Chart<'a> {
                 false,
             );
             y += 44.0;
+            for (_, iv, c) in &narrowed {
+                let line = format!("dashed: narrowed to {iv} by constraint {c}");
+                for line in wrap(&line, ((self.width - 20.0) / CHAR_W) as usize) {
+                    text(&mut body, 10.0, y, &line, " fill=\"#8a4b00\"", false);
+                    y += LINE_H;
+                }
+            }
             // The pooled lines' warnings, bound checks, exclusions and notes, as in every
             // other format.
             if q.claims.len() > 1 {

@@ -33,6 +33,7 @@ pub struct ClaimSet {
     sources: Vec<Source>,
     quantities: Vec<Quantity>,
     claims: Vec<Claim>,
+    constraints: Vec<crate::constraint::Constraint>,
     source_index: HashMap<String, usize>,
     quantity_index: HashMap<String, usize>,
     claim_index: HashMap<String, usize>,
@@ -201,6 +202,9 @@ impl ClaimSet {
         for q in &self.quantities {
             let _ = out.add_quantity(q.clone());
         }
+        for c in &self.constraints {
+            let _ = out.add_constraint(c.clone());
+        }
         let mut left_out = 0;
         for c in &self.claims {
             if c.as_of().or(c.published()).is_some_and(|d| d > date) {
@@ -211,6 +215,43 @@ impl ClaimSet {
             }
         }
         (out, left_out)
+    }
+
+    /// Declares a constraint between quantities (DESIGN §3.4).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DuplicateId`] for a constraint id already used; [`Error::UnknownQuantity`]
+    /// for each quantity it names that is not declared.
+    pub fn add_constraint(&mut self, constraint: crate::constraint::Constraint) -> Result<()> {
+        let at = || Location::Constraint(constraint.id().to_string());
+        if self.constraints.iter().any(|c| c.id() == constraint.id()) {
+            return Err(Error::DuplicateId {
+                at: at(),
+                what: "constraint",
+                id: constraint.id().to_string(),
+            });
+        }
+        let unknown: Vec<Error> = constraint
+            .quantities()
+            .filter(|q| self.quantity(q).is_none())
+            .map(|q| Error::UnknownQuantity {
+                at: at(),
+                quantity: q.to_string(),
+                suggestion: self.nearest_quantity(q),
+            })
+            .collect();
+        if !unknown.is_empty() {
+            return Err(Error::from_many(unknown));
+        }
+        self.constraints.push(constraint);
+        Ok(())
+    }
+
+    /// The constraints, in the order added.
+    #[must_use]
+    pub fn constraints(&self) -> &[crate::constraint::Constraint] {
+        &self.constraints
     }
 
     /// The sources, in the order added.

@@ -26,6 +26,8 @@ pub enum Location {
     Source(String),
     /// The quantity with this id.
     Quantity(String),
+    /// The constraint with this id.
+    Constraint(String),
     /// A record of a JSON document: `section[index]`, with its id where it has one.
     Record {
         /// `"claims"`, `"sources"` or `"quantities"`.
@@ -61,6 +63,7 @@ impl fmt::Display for Location {
             Location::Claim(id) => write!(f, "claim `{id}`"),
             Location::Source(id) => write!(f, "source `{id}`"),
             Location::Quantity(id) => write!(f, "quantity `{id}`"),
+            Location::Constraint(id) => write!(f, "constraint `{id}`"),
             Location::Record {
                 section,
                 index,

@@ -295,8 +295,8 @@ impl Estimate {
             .or_else(|| self.plausible.high_value())
     }
 
-    /// Every figure multiplied by `k > 0`. The reading is dropped: the wording no longer
-    /// describes the scaled figures.
+    /// Every figure multiplied by `k` (a negative factor swaps the ends). The reading is
+    /// dropped: the wording no longer describes the scaled figures.
     ///
     /// # Errors
     ///

@@ -63,15 +63,6 @@ impl Cut {
             Cut::Below(v) | Cut::Above(v) => v.into_inner(),
         }
     }
-
-    fn map(self, f: impl Fn(f64) -> f64) -> Cut {
-        let g = |v: NotNan<f64>| NotNan::new(f(v.into_inner())).expect("finite map");
-        match self {
-            Cut::Below(v) => Cut::Below(g(v)),
-            Cut::Above(v) => Cut::Above(g(v)),
-            c => c,
-        }
-    }
 }
 
 impl Ord for Cut {
@@ -418,28 +409,6 @@ impl Interval {
         } else {
             Some(common.width() / total)
         }
-    }
-
-    /// Every value multiplied by `k > 0`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Method`] when `k` is not finite and positive; [`Error::NotFinite`] when a
-    /// bound overflows.
-    pub fn scale(&self, k: f64) -> Result<Interval> {
-        if !(k.is_finite() && k > 0.0) {
-            return Err(Error::Method {
-                at: Location::Unknown,
-                reason: format!("scale factor {k} must be finite and positive"),
-            });
-        }
-        for v in [self.low.value(), self.high.value()].into_iter().flatten() {
-            finite("interval", v * k)?;
-        }
-        Ok(Interval {
-            low: self.low.map(|v| v * k),
-            high: self.high.map(|v| v * k),
-        })
     }
 
     /// The Minkowski sum `{a + b : a ∈ self, b ∈ other}`: the range of a total of two

@@ -167,7 +167,7 @@ impl Loader {
             ));
         };
         let mut sections = BTreeMap::new();
-        for name in ["sources", "quantities", "claims"] {
+        for name in ["sources", "quantities", "claims", "constraints"] {
             match doc.remove(name) {
                 None | Some(Value::Null) => sections.insert(name, Vec::new()),
                 Some(Value::Array(a)) => sections.insert(name, a),
@@ -177,7 +177,7 @@ impl Loader {
         if let Some(k) = doc.keys().next() {
             return Err(Error::malformed(
                 k.clone(),
-                "unknown field; expected sources, quantities, claims",
+                "unknown field; expected sources, quantities, claims, constraints",
             ));
         }
         let mut set = self.base.clone().unwrap_or_default();
@@ -220,6 +220,19 @@ impl Loader {
             let result = crate::limits::oversized_json(&v, "claim")
                 .and_then(|()| claim_from_json(v, &set, self.profile))
                 .and_then(|c| set.add_claim(c));
+            if let Err(e) = result {
+                rejected.extend(e.at(at).into_errors());
+            }
+        }
+        for (index, v) in sections
+            .remove("constraints")
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
+            let at = record_at("constraints", index, &v);
+            let result =
+                crate::constraint::Constraint::from_json(v).and_then(|c| set.add_constraint(c));
             if let Err(e) = result {
                 rejected.extend(e.at(at).into_errors());
             }
@@ -652,7 +665,17 @@ impl ClaimSet {
                 Value::Object(o)
             })
             .collect();
-        json!({"sources": self.sources(), "quantities": self.quantities(), "claims": claims})
+        let mut doc =
+            json!({"sources": self.sources(), "quantities": self.quantities(), "claims": claims});
+        if !self.constraints().is_empty() {
+            doc["constraints"] = Value::Array(
+                self.constraints()
+                    .iter()
+                    .map(crate::constraint::Constraint::to_json)
+                    .collect(),
+            );
+        }
+        doc
     }
 
     /// The set as pretty-printed JSON.

@@ -68,9 +68,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+mod arith;
 pub mod chart;
 mod claim;
 mod claimset;
+mod constraint;
 mod error;
 mod estimate;
 #[cfg(feature = "evcxr")]
@@ -100,6 +102,9 @@ pub mod changelog {}
 
 pub use claim::{Citation, Claim, PartialDate, Stance};
 pub use claimset::ClaimSet;
+pub use constraint::{
+    Constraint, ConstraintKind, ConstraintReport, ConstraintStatus, DerivedQuantity,
+};
 pub use error::{Error, Location, Result};
 pub use estimate::{Estimate, Reading};
 pub use format::format_number;

@@ -302,8 +302,14 @@ fn pair(a: &ClaimRow, b: &ClaimRow) -> PairRelation {
 pub struct Reconciliation {
     /// Reports, present figures first, then projections, each by quantity id.
     pub quantities: Vec<QuantityReport>,
-    /// Declared quantities that no claim is about.
+    /// Declared quantities that no claim is about (derived ones included).
     pub unclaimed: Vec<String>,
+    /// The constraints between quantities, in id order (DESIGN §3.4).
+    #[serde(default)]
+    pub constraints: Vec<crate::constraint::ConstraintReport>,
+    /// Quantities with no claims derived as a constraint's total.
+    #[serde(default)]
+    pub derived: Vec<crate::constraint::DerivedQuantity>,
 }
 
 impl Reconciliation {
@@ -469,9 +475,12 @@ impl Reconciler {
         quantities.sort_by(|a, b| {
             (a.is_projection(), &a.quantity).cmp(&(b.is_projection(), &b.quantity))
         });
+        let (constraints, derived) = crate::constraint::check(set);
         Reconciliation {
             quantities,
             unclaimed,
+            constraints,
+            derived,
         }
     }
 
@@ -839,4 +848,34 @@ fn stance_breakdown(rows: &[ClaimRow]) -> StanceBreakdown {
         only,
         summary,
     }
+}
+
+/// A one-row report standing for a derived total, so the chart can draw it on an axis of
+/// its own: its only row is labelled as derived (not a claim) and carries no weight.
+pub(crate) fn derived_report(d: &crate::constraint::DerivedQuantity) -> Option<QuantityReport> {
+    let description = format!(
+        "derived by constraint {} from {} (not a claim)",
+        d.constraint,
+        d.from.join(", ")
+    );
+    // The id was declared in the claim set, so it is a valid id; a deserialised report
+    // could hold anything, and then the chart leaves the panel out.
+    let q = Quantity::new(d.quantity.clone(), description).ok()?;
+    let row = ClaimRow {
+        id: format!("derived: {}", d.constraint),
+        sources: Vec::new(),
+        stance: Stance::Unknown,
+        wording: None,
+        rule: Some("derived".into()),
+        hard: d.hard,
+        plausible: d.plausible,
+        central: d.central,
+        weight: 0.0,
+        level: 0.95,
+        as_of: None,
+        published: None,
+        reported_by: None,
+        url: None,
+    };
+    Some(summarize(&q, vec![row], 0, false, &mut Work::default()))
 }

@@ -432,6 +432,14 @@ pub fn to_text(r: &Reconciliation) -> String {
         // Writing to a String cannot fail.
         let _ = write_quantity(&mut out, q);
     }
+    let lines = constraint_lines(r);
+    if !lines.is_empty() {
+        out.push_str("== constraints between quantities\n");
+        for l in lines {
+            let _ = writeln!(out, "   {}", terminal_safe(&l));
+        }
+        out.push('\n');
+    }
     if !r.unclaimed.is_empty() {
         let _ = writeln!(
             out,
@@ -754,6 +762,64 @@ fn quantity_html(q: &QuantityReport, legend: bool) -> String {
     s
 }
 
+/// The constraints and derived totals as lines of text, one fact a line (shared by every
+/// format).
+fn constraint_lines(r: &Reconciliation) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in &r.constraints {
+        let relation = match c.kind {
+            crate::ConstraintKind::Le => format!("{} ≤ {}", c.parts[0], c.total),
+            crate::ConstraintKind::Eq => format!("{} = {}", c.parts[0], c.total),
+            crate::ConstraintKind::SumEq => format!("{} = {}", c.parts.join(" + "), c.total),
+            crate::ConstraintKind::SumLe => format!("{} ≤ {}", c.parts.join(" + "), c.total),
+        };
+        let mut line = format!(
+            "{} ({relation}): {}",
+            c.id,
+            c.status.as_str().to_uppercase()
+        );
+        if !c.narrowed.is_empty() {
+            let n: Vec<String> = c
+                .narrowed
+                .iter()
+                .map(|(q, i)| format!("{q} → {i}"))
+                .collect();
+            let _ = write!(line, "; narrows the plausible range of {}", n.join(", "));
+        }
+        if !c.narrowed_hard.is_empty() {
+            let n: Vec<String> = c
+                .narrowed_hard
+                .iter()
+                .map(|(q, i)| format!("{q} → {i}"))
+                .collect();
+            let _ = write!(line, "; entails {}", n.join(", "));
+        }
+        if !c.conflict.is_empty() {
+            let _ = write!(line, "; conflicting claims: {}", c.conflict.join(", "));
+        }
+        if let Some(w) = &c.witness {
+            let _ = write!(line, "; {w}");
+        }
+        out.push(line);
+    }
+    for d in &r.derived {
+        let mut line = format!(
+            "derived {} (by {}): plausible {}, hard {}",
+            d.quantity, d.constraint, d.plausible, d.hard
+        );
+        if let Some(c) = d.central {
+            let _ = write!(line, ", central {}", format_number(c));
+        }
+        let _ = write!(
+            line,
+            "; from claims {} (a derived figure, not a vote)",
+            d.from.join(", ")
+        );
+        out.push(line);
+    }
+    out
+}
+
 impl Reconciliation {
     /// The whole report as Markdown.
     #[must_use]
@@ -765,6 +831,14 @@ impl Reconciliation {
         );
         for q in &self.quantities {
             s.push_str(&q.to_markdown());
+        }
+        let lines = constraint_lines(self);
+        if !lines.is_empty() {
+            s.push_str("## Constraints between quantities\n\n");
+            for l in lines {
+                let _ = writeln!(s, "- {}", md_escape(&l));
+            }
+            s.push('\n');
         }
         if !self.unclaimed.is_empty() {
             let _ = writeln!(
@@ -789,6 +863,7 @@ impl Reconciliation {
         for (i, q) in self.quantities.iter().enumerate() {
             s.push_str(&quantity_html(q, i == 0));
         }
+        s.push_str(&constraints_html(self));
         if !self.unclaimed.is_empty() {
             let _ = write!(
                 s,
@@ -807,9 +882,22 @@ impl Reconciliation {
         for (i, q) in self.quantities.iter().enumerate() {
             s.push_str(&quantity_html(q, i == 0));
         }
+        s.push_str(&constraints_html(self));
         s.push_str("</div>");
         s
     }
+}
+
+fn constraints_html(r: &Reconciliation) -> String {
+    let lines = constraint_lines(r);
+    if lines.is_empty() {
+        return String::new();
+    }
+    let items: String = lines
+        .iter()
+        .map(|l| format!("<li>{}</li>", html_escape(l)))
+        .collect();
+    format!("<section><h2>Constraints between quantities</h2><ul>{items}</ul></section>")
 }
 
 /// The HTML table of a claim set's claims.

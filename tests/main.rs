@@ -4,6 +4,7 @@
 mod bad_input;
 #[cfg(feature = "cli")]
 mod cli;
+mod constraints;
 mod files;
 mod hostile;
 mod kursk;
