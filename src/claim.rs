@@ -242,6 +242,7 @@ pub struct Claim {
     pub(crate) note: Option<String>,
     pub(crate) stance: Option<Stance>,
     pub(crate) unit: Option<String>,
+    pub(crate) revises: Option<String>,
 }
 
 impl Claim {
@@ -298,7 +299,27 @@ impl Claim {
             note: None,
             stance: None,
             unit: None,
+            revises: None,
         })
+    }
+
+    /// Names the claim this one revises (DESIGN §3.3): the revised claim is superseded.
+    #[must_use]
+    pub fn with_revises(mut self, claim: impl Into<String>) -> Self {
+        self.revises = Some(claim.into());
+        self
+    }
+
+    /// The claim this one revises, if it says so.
+    #[must_use]
+    pub fn revises(&self) -> Option<&str> {
+        self.revises.as_deref()
+    }
+
+    /// The date the claim speaks for: its `as_of`, else its `published` date.
+    #[must_use]
+    pub fn date(&self) -> Option<PartialDate> {
+        self.as_of.or(self.published)
     }
 
     /// Sets the outlet that relayed the claim.

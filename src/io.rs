@@ -389,7 +389,7 @@ fn known_fields(obj: &Map<String, Value>, expected: &'static str) -> Result<()> 
 
 const SOURCE_FIELDS: &str = "id, name, side, kind, reliability";
 const QUANTITY_FIELDS: &str = "id, description, unit, kind, subject_side, temporal";
-const CLAIM_FIELDS: &str = "id, quantity, sources, value, reported_by, as_of, published, citation, note, stance, unit, profile";
+const CLAIM_FIELDS: &str = "id, quantity, sources, value, reported_by, as_of, published, citation, note, stance, unit, profile, revises";
 
 fn parsed<T: std::str::FromStr<Err = Error>>(s: Option<String>) -> Result<Option<T>> {
     s.map(|s| s.parse()).transpose()
@@ -567,10 +567,8 @@ fn claim_from_json(v: Value, set: &ClaimSet, default_profile: Profile) -> Result
         c.note = take(&mut o, "note")?;
         c.stance = parsed::<Stance>(take(&mut o, "stance")?)?;
         c.unit = take(&mut o, "unit")?;
-        no_more(
-            &o,
-            "id, quantity, sources, value, reported_by, as_of, published, citation, note, stance, unit, profile",
-        )?;
+        c.revises = take(&mut o, "revises")?;
+        no_more(&o, CLAIM_FIELDS)?;
         Ok(c)
     };
     build().map_err(|e| e.at(at))
@@ -662,6 +660,7 @@ impl ClaimSet {
                 opt("note", json!(c.note()));
                 opt("stance", json!(c.explicit_stance()));
                 opt("unit", json!(c.unit()));
+                opt("revises", json!(c.revises()));
                 Value::Object(o)
             })
             .collect();
@@ -691,7 +690,7 @@ struct Columns {
     width: usize,
 }
 
-const CSV_COLUMNS: [&str; 18] = [
+const CSV_COLUMNS: [&str; 19] = [
     "id",
     "quantity",
     "sources",
@@ -710,6 +709,7 @@ const CSV_COLUMNS: [&str; 18] = [
     "stance",
     "unit",
     "profile",
+    "revises",
 ];
 
 impl Columns {
@@ -938,6 +938,7 @@ fn csv_row(
         c.reported_by = cols.get(r, "reported_by").map(str::to_string);
         c.stance = parsed(cols.get(r, "stance").map(str::to_string))?;
         c.unit = cols.get(r, "unit").map(str::to_string);
+        c.revises = cols.get(r, "revises").map(str::to_string);
         Ok(c)
     };
     let claim = build(set).map_err(|e| e.at(at.clone()))?;

@@ -89,6 +89,7 @@ pub mod report;
 mod source;
 mod sweep;
 pub mod table;
+pub mod time;
 pub mod wording;
 
 /// The design: the domain model, the meaning of every reported figure and the file formats

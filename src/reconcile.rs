@@ -127,6 +127,15 @@ pub struct ClaimRow {
     /// Where it was published.
     #[serde(default)]
     pub url: Option<String>,
+    /// The words it was published in.
+    #[serde(default)]
+    pub quote: Option<String>,
+    /// The claim it revises, if it says so.
+    #[serde(default)]
+    pub revises: Option<String>,
+    /// Current (judged), superseded (in the history only) or relay (counted once).
+    #[serde(default)]
+    pub status: crate::time::ClaimStatus,
 }
 
 impl ClaimRow {
@@ -244,6 +253,26 @@ pub struct QuantityReport {
     pub stance: StanceBreakdown,
     /// Pooled estimates by method name.
     pub pooled: BTreeMap<String, Pooled>,
+    /// The date judged (DESIGN §3.2): the latest date among the claims unless one was given.
+    #[serde(default)]
+    pub as_of: Option<crate::claim::PartialDate>,
+    /// Every dated claim on the time axis (cumulative and snapshot quantities).
+    #[serde(default)]
+    pub timeline: Vec<crate::time::TimelinePoint>,
+    /// The monotone band of a cumulative quantity.
+    #[serde(default)]
+    pub monotone_band: Vec<crate::time::BandPoint>,
+    /// Current claims of a cumulative quantity dated before the newest: judged by their
+    /// floors.
+    #[serde(default)]
+    pub carried_floors: Vec<crate::time::CarriedFloor>,
+    /// How the dated series moved: rising, steady, or a decrease (a correction or a
+    /// contradiction).
+    #[serde(default)]
+    pub history: Option<crate::time::History>,
+    /// Claims that are one figure relayed by several outlets.
+    #[serde(default)]
+    pub relays: Vec<crate::time::Relay>,
 }
 
 impl QuantityReport {
@@ -257,8 +286,16 @@ impl QuantityReport {
 
     /// Every pair's relation, produced lazily in id order. O(1) per pair, O(n²) in all.
     pub fn relations(&self) -> impl Iterator<Item = PairRelation> + '_ {
-        let n = self.claims.len();
-        (0..n).flat_map(move |i| (i + 1..n).map(move |j| pair(&self.claims[i], &self.claims[j])))
+        let judged: Vec<&ClaimRow> = self
+            .claims
+            .iter()
+            .filter(|c| c.status == crate::time::ClaimStatus::Current)
+            .collect();
+        let n = judged.len();
+        (0..n).flat_map(move |i| {
+            let judged = judged.clone();
+            (i + 1..n).map(move |j| pair(judged[i], judged[j]))
+        })
     }
 
     /// The relation of two claims of this quantity, by id, in the order asked.
@@ -362,6 +399,7 @@ pub struct Reconciler {
     pool: PoolOptions,
     profile: bool,
     parallel: bool,
+    as_of: Option<crate::claim::PartialDate>,
 }
 
 impl Default for Reconciler {
@@ -372,6 +410,7 @@ impl Default for Reconciler {
             pool: PoolOptions::default(),
             profile: true,
             parallel: true,
+            as_of: None,
         }
     }
 }
@@ -416,6 +455,31 @@ impl Reconciler {
         self
     }
 
+    /// Judges every quantity as of a date (DESIGN §3.2): claims dated after it are left
+    /// out, each source set's latest claim on or before it is current, earlier ones are
+    /// superseded. By default each quantity is judged as of the latest date among its
+    /// claims.
+    ///
+    /// ```
+    /// use crosscheck::{ClaimSet, Reconciler};
+    ///
+    /// let set = ClaimSet::from_csv_str(
+    ///     "id,quantity,sources,value,as_of\n\
+    ///      sept,deaths,mod,\"5,937\",2022-09-21\n\
+    ///      jan,deaths,mod,\"just over 6,000\",2023-01-04\n",
+    /// )?;
+    /// let now = Reconciler::new().reconcile(&set);
+    /// assert_eq!(now.quantities[0].verdict.as_str(), "single"); // the revision supersedes
+    /// let then = Reconciler::new().as_of("2022-12".parse()?).reconcile(&set);
+    /// assert_eq!(then.quantities[0].claims.len(), 1); // January's claim was not yet made
+    /// Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn as_of(mut self, date: crate::claim::PartialDate) -> Reconciler {
+        self.as_of = Some(date);
+        self
+    }
+
     /// What a reader needs and no more: no support profile, no pair list (pairs stay
     /// available on demand through [`QuantityReport::relations`]), no leave-one-out
     /// influence. The `crosscheck` tool reconciles this way unless `--detail` is given.
@@ -455,23 +519,40 @@ impl Reconciler {
             .map(|q| q.id().to_string())
             .collect();
         unclaimed.sort();
+        // A claim set only holds claims about declared quantities (add_claim checks it).
         let jobs: Vec<(&Quantity, Vec<&Claim>)> = groups
             .into_iter()
-            .map(|(q, claims)| (set.quantity(q).expect("validated set"), claims))
+            .filter_map(|(q, claims)| Some((set.quantity(q)?, claims)))
             .collect();
         let run = |(q, mut claims): (&Quantity, Vec<&Claim>)| {
             claims.sort_by(|a, b| a.id().cmp(b.id()));
             self.quantity(set, q, &claims, &mut Work::default())
         };
         #[cfg(feature = "parallel")]
-        let mut quantities: Vec<QuantityReport> = if self.parallel {
+        let results: Vec<(String, Option<QuantityReport>)> = if self.parallel {
             use rayon::prelude::*;
-            jobs.into_par_iter().map(run).collect()
+            jobs.into_par_iter()
+                .map(|j| (j.0.id().to_string(), run(j)))
+                .collect()
         } else {
-            jobs.into_iter().map(run).collect()
+            jobs.into_iter()
+                .map(|j| (j.0.id().to_string(), run(j)))
+                .collect()
         };
         #[cfg(not(feature = "parallel"))]
-        let mut quantities: Vec<QuantityReport> = jobs.into_iter().map(run).collect();
+        let results: Vec<(String, Option<QuantityReport>)> = jobs
+            .into_iter()
+            .map(|j| (j.0.id().to_string(), run(j)))
+            .collect();
+        // A quantity whose claims all postdate the date judged has none yet.
+        let mut quantities = Vec::with_capacity(results.len());
+        for (id, r) in results {
+            match r {
+                Some(r) => quantities.push(r),
+                None => unclaimed.push(id),
+            }
+        }
+        unclaimed.sort();
         quantities.sort_by(|a, b| {
             (a.is_projection(), &a.quantity).cmp(&(b.is_projection(), &b.quantity))
         });
@@ -490,7 +571,7 @@ impl Reconciler {
         q: &Quantity,
         claims: &[&Claim],
         work: &mut Work,
-    ) -> QuantityReport {
+    ) -> Option<QuantityReport> {
         let rows: Vec<ClaimRow> = claims
             .iter()
             .map(|c| {
@@ -510,18 +591,62 @@ impl Reconciler {
                     published: c.published(),
                     reported_by: c.reported_by().map(str::to_string),
                     url: c.citation().and_then(|x| x.url.clone()),
+                    quote: c.citation().and_then(|x| x.quote.clone()),
+                    revises: c.revises().map(str::to_string),
+                    status: crate::time::ClaimStatus::Current,
                 }
             })
             .collect();
-        let source_lists: Vec<&[String]> = claims.iter().map(|c| c.sources()).collect();
-        let mut report = summarize(q, rows, self.relation_limit, self.profile, work);
+        // As of a date: relays once, revisions superseded, floors carried (DESIGN §3.2-3.3).
+        let judged = crate::time::judge(q.temporal(), claims, &rows, self.as_of);
+        let current: Vec<usize> = (0..claims.len())
+            .filter(|&i| !judged.later[i] && judged.status[i] == crate::time::ClaimStatus::Current)
+            .collect();
+        if current.is_empty() {
+            return None;
+        }
+        let judged_rows: Vec<ClaimRow> = current
+            .iter()
+            .map(|&i| {
+                judged
+                    .effective
+                    .get(&i)
+                    .cloned()
+                    .unwrap_or_else(|| rows[i].clone())
+            })
+            .collect();
+        let source_lists: Vec<&[String]> = current.iter().map(|&i| claims[i].sources()).collect();
+        let mut report = summarize(q, judged_rows, self.relation_limit, self.profile, work);
         report.pooled = pool::pool(&report.claims, &source_lists, q.kind(), &self.pool);
         if report.verdict == Verdict::Contradiction && report.spread.is_some_and(|s| s > 2.0) {
             for p in report.pooled.values_mut() {
                 p.warning = Some(CONTRADICTION_WARNING.to_string());
             }
         }
-        report
+        // The history: superseded claims and relays stay in the report, with their status.
+        let timeline = crate::time::timeline(claims, &rows, &judged);
+        if matches!(q.temporal(), Temporal::Cumulative | Temporal::Snapshot) && !timeline.is_empty()
+        {
+            if q.temporal() == Temporal::Cumulative {
+                let weights = (0..claims.len())
+                    .map(|i| (rows[i].id.clone(), rows[i].weight))
+                    .collect();
+                report.monotone_band = crate::time::band(&timeline, &weights);
+            }
+            report.timeline = timeline;
+        }
+        report.history = crate::time::history(claims, &rows, &judged);
+        report.as_of = judged.as_of;
+        report.carried_floors = judged.carried;
+        report.relays = judged.relays;
+        for (i, mut row) in rows.into_iter().enumerate() {
+            if !judged.later[i] && judged.status[i] != crate::time::ClaimStatus::Current {
+                row.status = judged.status[i];
+                report.claims.push(row);
+            }
+        }
+        report.claims.sort_by(|a, b| a.id.cmp(&b.id));
+        Some(report)
     }
 }
 
@@ -698,6 +823,12 @@ pub(crate) fn summarize(
         clusters_complete: work.sweep.cliques.len() == work.sweep.clique_count,
         dissenters,
         pooled: BTreeMap::new(),
+        as_of: None,
+        timeline: Vec::new(),
+        monotone_band: Vec::new(),
+        carried_floors: Vec::new(),
+        history: None,
+        relays: Vec::new(),
     };
     // The headline: how much of the weight agrees, how far apart the figures are, and how
     // serious the disagreement is.
@@ -876,6 +1007,9 @@ pub(crate) fn derived_report(d: &crate::constraint::DerivedQuantity) -> Option<Q
         published: None,
         reported_by: None,
         url: None,
+        quote: None,
+        revises: None,
+        status: crate::time::ClaimStatus::Current,
     };
     Some(summarize(&q, vec![row], 0, false, &mut Work::default()))
 }
