@@ -1,34 +1,56 @@
 //! Reconcile any claim file (JSON claim set or CSV claim table) and print the report.
 //!
 //! ```text
-//! cargo run --example reconcile -- FILE [--format text|json] [--lenient]
+//! cargo run --example reconcile -- FILE [--format text|json|markdown|html|svg|summary]
+//!                                       [--lenient] [--as-of DATE] [--compact]
 //! ```
 //!
-//! Strict by default: a file with bad records is refused with every problem listed. With
-//! `--lenient` the valid records are reconciled and the rejected ones listed on stderr.
+//! Strict by default: a file with bad records is refused with every problem listed (exit
+//! 1). With `--lenient` the valid records are reconciled and the rejected ones listed on
+//! stderr. `--as-of DATE` judges every quantity as of that date (DESIGN §3.2); `--compact`
+//! leaves out influence, support profiles and the pair list. The JSON report has every field
+//! of DESIGN §5. (The `crosscheck` binary does all this and more: `crosscheck --help`.)
 
 use std::process::ExitCode;
 
-use crosscheck::{Loader, Reconciler};
+use crosscheck::{Loader, PartialDate, Reconciler};
+
+const USAGE: &str = "usage: reconcile FILE [--format text|json|markdown|html|svg|summary] [--lenient] [--as-of DATE] [--compact]";
 
 fn main() -> ExitCode {
     let mut file = None;
     let mut format = "text".to_string();
     let mut lenient = false;
+    let mut compact = false;
+    let mut as_of: Option<PartialDate> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--format" => format = args.next().unwrap_or_default(),
             "--lenient" => lenient = true,
+            "--compact" => compact = true,
+            "--as-of" => {
+                let Some(d) = args.next() else {
+                    eprintln!("{USAGE}");
+                    return ExitCode::from(2);
+                };
+                match d.parse::<PartialDate>() {
+                    Ok(d) => as_of = Some(d),
+                    Err(e) => {
+                        eprintln!("error: --as-of: {e}");
+                        return ExitCode::FAILURE;
+                    }
+                }
+            }
             _ if file.is_none() => file = Some(a),
             _ => {
-                eprintln!("usage: reconcile FILE [--format text|json] [--lenient]");
+                eprintln!("{USAGE}");
                 return ExitCode::from(2);
             }
         }
     }
     let Some(file) = file else {
-        eprintln!("usage: reconcile FILE [--format text|json] [--lenient]");
+        eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
     let loader = if lenient {
@@ -46,14 +68,28 @@ fn main() -> ExitCode {
     for e in &loaded.rejected {
         eprintln!("rejected: {e}");
     }
-    let r = Reconciler::new().reconcile(&loaded.set);
-    match format.as_str() {
-        "text" => print!("{r}"),
-        "json" => println!("{}", r.to_json_string()),
+    let mut reconciler = Reconciler::new();
+    if compact {
+        reconciler = reconciler.compact();
+    }
+    if let Some(d) = as_of {
+        reconciler = reconciler.as_of(d);
+    }
+    let r = reconciler.reconcile(&loaded.set);
+    let out = match format.as_str() {
+        "text" => r.to_string(),
+        "json" => r.to_json_string() + "\n",
+        "markdown" => r.to_markdown(),
+        "html" => r.to_html(),
+        "svg" => crosscheck::chart::Chart::new(&r).to_svg(),
+        "summary" => r.to_summary_text(),
         other => {
-            eprintln!("unknown format `{other}`: expected text or json");
+            eprintln!(
+                "unknown format `{other}`: expected text, json, markdown, html, svg or summary"
+            );
             return ExitCode::from(2);
         }
-    }
+    };
+    print!("{out}");
     ExitCode::SUCCESS
 }

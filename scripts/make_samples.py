@@ -32,3 +32,19 @@ with open("tests/data/oryx_sample.csv", "w", newline="") as f:
             else:
                 w.writerow([f"uags-{q}", q, "ua-general-staff", r["value"], r["value"], r["value"], r["as_of_date"], r["claim_type"]])
 print("written")
+
+# The whole tank series (617 shared dates): the General Staff's cumulative claims, as exact
+# figures, against Oryx's photo-confirmed floors, one cumulative quantity (issue "Figures as
+# of a date"; examples/oryx.rs and tests/time.rs).
+with open("tests/data/oryx_tanks.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["id", "quantity", "sources", "low", "high", "central", "as_of"])
+    for r in rows:
+        if r["quantity_key"] != "russia.tanks":
+            continue
+        d = r["as_of_date"]
+        if r["source"] == "oryx":
+            w.writerow([f"oryx-{d}", "russia-tanks", "oryx", r["value"], "", "", d])
+        else:
+            w.writerow([f"uags-{d}", "russia-tanks", "ua-general-staff", r["value"], r["value"], r["value"], d])
+print("written oryx_tanks.csv")

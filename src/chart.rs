@@ -209,15 +209,25 @@ impl Axis {
     }
 }
 
+/// The quantity with only its judged (current) claims: superseded claims and relays are
+/// history, drawn in the [`TimeChart`], not rows of the disagreement chart.
+fn judged_only(q: &QuantityReport) -> std::borrow::Cow<'_, QuantityReport> {
+    use crate::time::ClaimStatus;
+    if q.claims.iter().all(|c| c.status == ClaimStatus::Current) {
+        std::borrow::Cow::Borrowed(q)
+    } else {
+        let mut owned = QuantityReport::clone(q);
+        owned.claims.retain(|c| c.status == ClaimStatus::Current);
+        std::borrow::Cow::Owned(owned)
+    }
+}
+
 impl<'a> Chart<'a> {
     /// A chart of every quantity of a reconciliation.
     #[must_use]
     pub fn new(r: &'a Reconciliation) -> Chart<'a> {
-        let mut quantities: Vec<std::borrow::Cow<'a, QuantityReport>> = r
-            .quantities
-            .iter()
-            .map(std::borrow::Cow::Borrowed)
-            .collect();
+        let mut quantities: Vec<std::borrow::Cow<'a, QuantityReport>> =
+            r.quantities.iter().map(judged_only).collect();
         // Derived totals get a panel of their own: one bar, labelled as derived.
         quantities.extend(
             r.derived
@@ -247,7 +257,7 @@ impl<'a> Chart<'a> {
     #[must_use]
     pub fn quantity(q: &'a QuantityReport) -> Chart<'a> {
         Chart {
-            quantities: vec![std::borrow::Cow::Borrowed(q)],
+            quantities: vec![judged_only(q)],
             narrowed: Vec::new(),
             log: None,
             width: 960.0,
@@ -757,4 +767,328 @@ fn figures(q: &QuantityReport, all: bool) -> Vec<f64> {
     }
     v.retain(|x| x.is_finite());
     v
+}
+
+/// The time chart of one quantity (DESIGN §3.2): figure against date, one step line per
+/// source through its figures (central values, else plausible lower bounds), each claim's
+/// plausible range as a vertical bar, the monotone band of a cumulative quantity shaded,
+/// superseded claims faded, and a decrease (a correction, or a contradiction between
+/// sources) marked. SVG with no JavaScript; [`TimeChart::text_boxes`] lists every text box
+/// for overlap checks.
+///
+/// ```
+/// use crosscheck::{ClaimSet, Reconciler, chart::TimeChart};
+///
+/// let set = ClaimSet::from_csv_str(
+///     "id,quantity,sources,value,as_of\na,toll,moh,\"1,500\",2023-10-10\nb,toll,moh,\"at least 5,000\",2023-10-17\nc,toll,un,\"7,000\",2023-10-20\n",
+/// )?;
+/// let r = Reconciler::new().reconcile(&set);
+/// let svg = TimeChart::new(&r.quantities[0]).to_svg();
+/// assert!(svg.starts_with("<svg") && svg.contains("moh"));
+/// Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct TimeChart<'a> {
+    quantity: &'a QuantityReport,
+    width: f64,
+    height: f64,
+}
+
+/// Colours of the sources' step lines, in order (Okabe–Ito).
+const SERIES: [&str; 7] = [
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#6b6b6b",
+];
+
+impl<'a> TimeChart<'a> {
+    /// The time chart of one quantity's timeline.
+    #[must_use]
+    pub fn new(quantity: &'a QuantityReport) -> TimeChart<'a> {
+        TimeChart {
+            quantity,
+            width: 960.0,
+            height: 420.0,
+        }
+    }
+
+    /// Whether the quantity has a timeline worth a chart (two dates or more).
+    #[must_use]
+    pub fn applies(q: &QuantityReport) -> bool {
+        let mut dates: Vec<_> = q.timeline.iter().map(|p| p.date).collect();
+        dates.dedup();
+        dates.len() >= 2
+    }
+
+    fn render(&self) -> (String, Vec<TextBox>) {
+        use crate::time::{ClaimStatus, day_number};
+        let q = self.quantity;
+        let mut boxes: Vec<TextBox> = Vec::new();
+        let mut body = String::new();
+        let (left, right, top, bottom) = (70.0, self.width - 20.0, 48.0, self.height - 70.0);
+        let mut text = |body: &mut String, x: f64, y: f64, s: &str, attrs: &str, anchor: &str| {
+            let w = s.chars().count() as f64 * CHAR_W;
+            let x0 = match anchor {
+                "middle" => x - w / 2.0,
+                "end" => x - w,
+                _ => x,
+            };
+            boxes.push((x0, y - FONT * 0.8, w, FONT, s.to_string()));
+            let _ = writeln!(
+                body,
+                "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"{anchor}\"{attrs}>{}</text>",
+                escape(s)
+            );
+        };
+        let title = format!("{} over time", q.quantity);
+        text(
+            &mut body,
+            10.0,
+            20.0,
+            &title,
+            " font-weight=\"bold\"",
+            "start",
+        );
+        let points = &q.timeline;
+        if points.is_empty() {
+            let svg = format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0}\" height=\"40\" font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" font-size=\"{FONT}\">\n{body}</svg>\n",
+                self.width
+            );
+            return (svg, boxes);
+        }
+        let days: Vec<i64> = points.iter().map(|p| day_number(p.date)).collect();
+        let (d0, d1) = (
+            days.iter().copied().min().unwrap_or(0),
+            days.iter().copied().max().unwrap_or(1),
+        );
+        let span = ((d1 - d0).max(1)) as f64;
+        let mut values: Vec<f64> = points
+            .iter()
+            .flat_map(|p| [p.plausible.low_value(), p.plausible.high_value(), p.central])
+            .flatten()
+            .chain(
+                q.monotone_band
+                    .iter()
+                    .flat_map(|b| [b.low, b.high])
+                    .flatten(),
+            )
+            .filter(|v| v.is_finite())
+            .collect();
+        values.sort_by(f64::total_cmp);
+        let (lo, hi) = match (values.first(), values.last()) {
+            (Some(a), Some(b)) if b > a => (*a, *b),
+            (Some(a), _) => (a - a.abs().max(1.0) * 0.1, a + a.abs().max(1.0) * 0.1),
+            _ => (0.0, 1.0),
+        };
+        let pad = (hi - lo) * 0.05;
+        let axis = Axis {
+            lo: (lo - pad).max(-f64::MAX),
+            hi: (hi + pad).min(f64::MAX),
+            log: false,
+            x0: bottom,
+            x1: top,
+        };
+        let xd = |d: i64| left + (d - d0) as f64 / span * (right - left);
+        let y = |v: f64| axis.x(v);
+        // The band, shaded as steps between dates.
+        let band = &q.monotone_band;
+        if band.len() >= 2 {
+            let mut upper = String::new();
+            let mut lower = String::new();
+            for (k, b) in band.iter().enumerate() {
+                let (Some(l), Some(h)) = (b.low, b.high) else {
+                    continue;
+                };
+                let x = xd(day_number(b.date));
+                let next = band.get(k + 1).map_or(x, |n| xd(day_number(n.date)));
+                let _ = write!(upper, "{x:.1},{:.1} {next:.1},{:.1} ", y(h), y(h));
+                lower = format!("{next:.1},{:.1} {x:.1},{:.1} ", y(l), y(l)) + &lower;
+            }
+            if !upper.is_empty() {
+                let _ = writeln!(
+                    body,
+                    "<polygon class=\"band\" points=\"{upper}{lower}\" fill=\"#c6dbf3\" opacity=\"0.7\"/>"
+                );
+            }
+        }
+        // Each claim's plausible range as a bar at its date; superseded ones faded.
+        let mut sources: Vec<String> = points.iter().map(|p| p.sources.join("+")).collect();
+        sources.sort();
+        sources.dedup();
+        let colour = |s: &str| {
+            let i = sources.iter().position(|x| x == s).unwrap_or(0);
+            SERIES[i % SERIES.len()]
+        };
+        for (p, &d) in points.iter().zip(&days) {
+            let src = p.sources.join("+");
+            let opacity = if p.status == ClaimStatus::Current {
+                0.9
+            } else {
+                0.35
+            };
+            // A floor with no ceiling gets a short upward tick, not a bar to the top.
+            let (y_a, y_b) = match (p.plausible.low_value(), p.plausible.high_value()) {
+                (Some(a), Some(b)) => (y(a), y(b)),
+                (Some(a), None) => (y(a), y(a) - 8.0),
+                (None, Some(b)) => (y(b) + 8.0, y(b)),
+                (None, None) => continue,
+            };
+            let _ = writeln!(
+                body,
+                "<line class=\"claim\" x1=\"{x:.1}\" y1=\"{y_a:.1}\" x2=\"{x:.1}\" y2=\"{y_b:.1}\" stroke=\"{}\" stroke-width=\"1.5\" opacity=\"{opacity}\"/>",
+                colour(&src),
+                x = xd(d)
+            );
+        }
+        // One step line per source.
+        for s in &sources {
+            let mut pts: Vec<(f64, f64)> = points
+                .iter()
+                .zip(&days)
+                .filter(|(p, _)| p.sources.join("+") == *s && p.status != ClaimStatus::Relay)
+                .filter_map(|(p, &d)| Some((xd(d), y(p.central.or(p.plausible.low_value())?))))
+                .collect();
+            pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+            if pts.len() >= 2 {
+                let mut path = format!("M{:.1},{:.1}", pts[0].0, pts[0].1);
+                for w in pts.windows(2) {
+                    let _ = write!(path, " H{:.1} V{:.1}", w[1].0, w[1].1);
+                }
+                let _ = writeln!(
+                    body,
+                    "<path class=\"series\" d=\"{path}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\"/>",
+                    colour(s)
+                );
+            }
+        }
+        // A decrease: both claims circled.
+        if let Some(h) = q
+            .history
+            .as_ref()
+            .filter(|h| h.verdict == crate::time::HistoryVerdict::Decrease)
+        {
+            for id in &h.deciding {
+                if let Some((p, &d)) = points.iter().zip(&days).find(|(p, _)| p.claim == *id)
+                    && let Some(v) = p.central.or(p.plausible.low_value())
+                {
+                    let _ = writeln!(
+                        body,
+                        "<circle class=\"decrease\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"6\" fill=\"none\" stroke=\"#c00\" stroke-width=\"2\"/>",
+                        xd(d),
+                        y(v)
+                    );
+                }
+            }
+        }
+        // Axes: figures on the left, years (or dates) below.
+        let _ = writeln!(
+            body,
+            "<line x1=\"{left:.1}\" y1=\"{bottom:.1}\" x2=\"{right:.1}\" y2=\"{bottom:.1}\" stroke=\"#333\"/>\n<line x1=\"{left:.1}\" y1=\"{top:.1}\" x2=\"{left:.1}\" y2=\"{bottom:.1}\" stroke=\"#333\"/>"
+        );
+        let mut last_top = f64::INFINITY;
+        for t in axis.ticks() {
+            let ty = y(t);
+            if ty + FONT < last_top {
+                text(
+                    &mut body,
+                    left - 6.0,
+                    ty + 4.0,
+                    &compact(t),
+                    " fill=\"#333\"",
+                    "end",
+                );
+                last_top = ty;
+            }
+        }
+        let first = points.first().map(|p| p.date);
+        let last = points.last().map(|p| p.date);
+        let mut last_right = f64::NEG_INFINITY;
+        let (y0, y1) = (
+            first.map_or(1970, |d| d.year()),
+            last.map_or(1970, |d| d.year()),
+        );
+        let year_ticks: Vec<(i64, String)> = if y1 > y0 {
+            (y0 + 1..=y1)
+                .filter_map(|yr| {
+                    let d: crate::PartialDate = format!("{yr:04}").parse().ok()?;
+                    Some((day_number(d), yr.to_string()))
+                })
+                .collect()
+        } else {
+            [first, last]
+                .into_iter()
+                .flatten()
+                .map(|d| (day_number(d), d.to_string()))
+                .collect()
+        };
+        for (d, label) in year_ticks {
+            let x = xd(d);
+            let w = label.len() as f64 * CHAR_W;
+            if x - w / 2.0 > last_right + 6.0 && x + w / 2.0 <= self.width {
+                let _ = writeln!(
+                    body,
+                    "<line x1=\"{x:.1}\" y1=\"{bottom:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#333\"/>",
+                    bottom + 4.0
+                );
+                text(
+                    &mut body,
+                    x,
+                    bottom + 18.0,
+                    &label,
+                    " fill=\"#333\"",
+                    "middle",
+                );
+                last_right = x + w / 2.0;
+            }
+        }
+        // Legend: one entry per source, then what the marks mean.
+        let mut lx = 10.0;
+        let ly = self.height - 28.0;
+        for s in &sources {
+            let label = format!("— {s}");
+            let w = label.chars().count() as f64 * CHAR_W;
+            if lx + w > self.width - 10.0 {
+                break;
+            }
+            text(
+                &mut body,
+                lx,
+                ly,
+                &label,
+                &format!(" fill=\"{}\"", colour(s)),
+                "start",
+            );
+            lx += w + 18.0;
+        }
+        let note = if q.monotone_band.is_empty() {
+            "bars: plausible ranges · faded: superseded"
+        } else {
+            "bars: plausible ranges · faded: superseded · shaded: monotone band"
+        };
+        text(
+            &mut body,
+            10.0,
+            self.height - 10.0,
+            note,
+            " fill=\"#777\"",
+            "start",
+        );
+        let svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\" font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" font-size=\"{FONT}\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n{body}</svg>\n",
+            w = self.width,
+            h = self.height
+        );
+        (svg, boxes)
+    }
+
+    /// The chart as an SVG document.
+    #[must_use]
+    pub fn to_svg(&self) -> String {
+        self.render().0
+    }
+
+    /// Every text box drawn, `(x, y, width, height, text)`.
+    #[must_use]
+    pub fn text_boxes(&self) -> Vec<TextBox> {
+        self.render().1
+    }
 }

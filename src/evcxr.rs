@@ -9,7 +9,7 @@
 use std::io::Write;
 
 use crate::ClaimSet;
-use crate::chart::Chart;
+use crate::chart::{Chart, TimeChart};
 use crate::reconcile::{QuantityReport, Reconciliation};
 use crate::report::{claim_set_html, claim_set_text};
 
@@ -92,6 +92,17 @@ impl Chart<'_> {
         emit(&[
             ("image/svg+xml", &svg),
             ("text/plain", "[crosscheck disagreement chart: SVG]"),
+        ]);
+    }
+}
+
+impl TimeChart<'_> {
+    /// Displays the time chart (SVG, and a plain-text note) in evcxr.
+    pub fn evcxr_display(&self) {
+        let svg = self.to_svg();
+        emit(&[
+            ("image/svg+xml", &svg),
+            ("text/plain", "[crosscheck time chart: SVG]"),
         ]);
     }
 }

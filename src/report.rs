@@ -263,12 +263,17 @@ fn write_quantity_raw(out: &mut impl Write, q: &QuantityReport) -> fmt::Result {
     }
     writeln!(out, "   verdict: {}", verdict_text(q))?;
     writeln!(out, "   agreement: {}", headline(q))?;
+    let dated = q
+        .claims
+        .iter()
+        .any(|c| c.as_of.is_some() || c.published.is_some());
     let mut rows = vec![vec![
         "claim".to_string(),
         "sources".into(),
         "stance".into(),
         "wording".into(),
         "read as".into(),
+        if dated { "date".into() } else { String::new() },
         "plausible".into(),
         "hard".into(),
         "central".into(),
@@ -282,12 +287,40 @@ fn write_quantity_raw(out: &mut impl Write, q: &QuantityReport) -> fmt::Result {
                 .as_ref()
                 .map_or("(numeric)".into(), |w| format!("\"{}\"", terminal_safe(w))),
             c.rule.clone().unwrap_or_else(|| "—".into()),
+            if dated {
+                match c.status {
+                    crate::time::ClaimStatus::Current => date_cell(c),
+                    s => format!("{} ({s})", date_cell(c)),
+                }
+            } else {
+                String::new()
+            },
             c.plausible.to_string(),
             c.hard.to_string(),
             opt(c.central),
         ]);
     }
+    if !dated {
+        for r in &mut rows {
+            r.remove(5);
+        }
+    }
     out.write_str(&table(&rows))?;
+    for c in q
+        .claims
+        .iter()
+        .filter(|c| c.reported_by.is_some() || c.url.is_some() || c.quote.is_some())
+    {
+        writeln!(
+            out,
+            "   cited: {} — {}",
+            c.id,
+            terminal_safe(&citation_cell(c))
+        )?;
+    }
+    for (k, v) in time_facts(q) {
+        writeln!(out, "   {k}: {}", terminal_safe(&v))?;
+    }
     writeln!(out, "   envelope:   {}", q.envelope)?;
     writeln!(
         out,
@@ -554,6 +587,34 @@ fn ordered_pooled(q: &QuantityReport) -> Vec<(&String, &Pooled)> {
     v
 }
 
+/// Where a claim was published: its outlet, URL and quote, as one cell.
+fn citation_cell(c: &crate::reconcile::ClaimRow) -> String {
+    let mut parts = Vec::new();
+    if let Some(o) = &c.reported_by {
+        parts.push(format!("via {o}"));
+    }
+    if let Some(u) = &c.url {
+        parts.push(u.clone());
+    }
+    if let Some(q) = &c.quote {
+        parts.push(format!("“{q}”"));
+    }
+    if parts.is_empty() {
+        "—".into()
+    } else {
+        parts.join("; ")
+    }
+}
+
+fn date_cell(c: &crate::reconcile::ClaimRow) -> String {
+    match (c.as_of, c.published) {
+        (Some(a), Some(p)) if a != p => format!("{a} (published {p})"),
+        (Some(a), _) => a.to_string(),
+        (None, Some(p)) => format!("published {p}"),
+        (None, None) => "—".into(),
+    }
+}
+
 fn claim_cells(c: &crate::reconcile::ClaimRow) -> Vec<String> {
     vec![
         c.id.clone(),
@@ -561,22 +622,90 @@ fn claim_cells(c: &crate::reconcile::ClaimRow) -> Vec<String> {
         c.stance.as_str().to_string(),
         c.wording.clone().unwrap_or_else(|| "(numeric)".into()),
         c.rule.clone().unwrap_or_else(|| "—".into()),
+        date_cell(c),
+        c.status.as_str().to_string(),
+        citation_cell(c),
         c.plausible.to_string(),
         c.hard.to_string(),
         opt(c.central),
     ]
 }
 
-const CLAIM_HEAD: [&str; 8] = [
+const CLAIM_HEAD: [&str; 11] = [
     "claim",
     "sources",
     "stance",
     "wording",
     "read as",
+    "date",
+    "status",
+    "published as",
     "plausible",
     "hard",
     "central",
 ];
+
+/// The time facts of a quantity: the date judged, the history, carried floors, relays.
+fn time_facts(q: &QuantityReport) -> Vec<(&'static str, String)> {
+    let mut v = Vec::new();
+    if let Some(d) = q.as_of {
+        v.push(("as of", d.to_string()));
+    }
+    if let Some(h) = &q.history {
+        let text = match h.verdict {
+            crate::time::HistoryVerdict::Decrease if h.correction => format!(
+                "DECREASE — a correction: {} later lies below {} of the same sources",
+                h.deciding[1], h.deciding[0]
+            ),
+            crate::time::HistoryVerdict::Decrease => format!(
+                "DECREASE — a contradiction between sources: {} lies below the earlier {}",
+                h.deciding[1], h.deciding[0]
+            ),
+            verdict => format!(
+                "{} ({} to {})",
+                verdict.as_str(),
+                h.deciding[0],
+                h.deciding[1]
+            ),
+        };
+        v.push(("history", text));
+    }
+    for f in &q.carried_floors {
+        v.push((
+            "carried floor",
+            format!(
+                "{} ({}): at least {} from then on",
+                f.claim,
+                f.date,
+                format_number(f.low)
+            ),
+        ));
+    }
+    for r in &q.relays {
+        v.push((
+            if r.discrepancy {
+                "relay discrepancy"
+            } else {
+                "relay"
+            },
+            format!(
+                "{} — one figure{}, counted once{}",
+                r.claims.join(", "),
+                if r.outlets.is_empty() {
+                    String::new()
+                } else {
+                    format!(" relayed by {}", r.outlets.join(", "))
+                },
+                if r.discrepancy {
+                    " at the hull of the versions"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    v
+}
 
 fn facts(q: &QuantityReport) -> Vec<(&'static str, String)> {
     let mut v = vec![
@@ -635,6 +764,7 @@ fn facts(q: &QuantityReport) -> Vec<(&'static str, String)> {
             v.push(("pooled", w));
         }
     }
+    v.extend(time_facts(q));
     v
 }
 
@@ -741,7 +871,7 @@ fn quantity_html(q: &QuantityReport, legend: bool) -> String {
     }
     s.push_str("</dl>");
     let rows: Vec<Vec<String>> = q.claims.iter().map(claim_cells).collect();
-    s.push_str(&html_table(&CLAIM_HEAD, &rows, 5));
+    s.push_str(&html_table(&CLAIM_HEAD, &rows, 8));
     if q.claims.len() > 1 && !q.pooled.is_empty() {
         s.push_str("<p>Pooled estimates, each named by its method:</p>");
         let rows: Vec<Vec<String>> = ordered_pooled(q)
@@ -759,6 +889,9 @@ fn quantity_html(q: &QuantityReport, legend: bool) -> String {
         }
         .to_svg(),
     );
+    if crate::chart::TimeChart::applies(q) {
+        s.push_str(&crate::chart::TimeChart::new(q).to_svg());
+    }
     s
 }
 

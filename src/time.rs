@@ -468,17 +468,19 @@ fn pava(y: &[f64], w: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// The monotone band of a cumulative quantity: per date, the isotonic fits of the claims'
-/// plausible lower and upper bounds (finite ones), weighted by the claims' weights (equal
-/// weights where all are zero). Superseded claims count: the band describes the series.
+/// The monotone band of a cumulative quantity (DESIGN §3.2): the weighted isotonic
+/// (non-decreasing) fit, by pool-adjacent-violators, of the claims' plausible lower bounds
+/// over date and, separately, of their upper bounds (finite ones), with claims of one date
+/// in order of their bound and then id. The band at a date runs from the smallest fitted
+/// lower bound of its claims to the largest fitted upper bound, so it never falls and it
+/// contains every claim whose bounds the fit did not have to move. Weights are the claims'
+/// weights (equal where all are zero). Superseded claims count: the band describes the
+/// series. O(n) after the sort.
 pub(crate) fn band(points: &[TimelinePoint], weights: &BTreeMap<String, f64>) -> Vec<BandPoint> {
     let pts: Vec<&TimelinePoint> = points
         .iter()
         .filter(|p| p.status != ClaimStatus::Relay)
         .collect();
-    if pts.is_empty() {
-        return Vec::new();
-    }
     let any = weights.values().any(|w| *w > 0.0);
     let w = |p: &TimelinePoint| {
         if any {
@@ -487,25 +489,30 @@ pub(crate) fn band(points: &[TimelinePoint], weights: &BTreeMap<String, f64>) ->
             1.0
         }
     };
-    let fit = |value: &dyn Fn(&TimelinePoint) -> Option<f64>| -> BTreeMap<PartialDate, f64> {
-        let sel: Vec<&&TimelinePoint> = pts.iter().filter(|p| value(p).is_some()).collect();
-        let y: Vec<f64> = sel.iter().filter_map(|p| value(p)).collect();
-        let ws: Vec<f64> = sel.iter().map(|p| w(p)).collect();
-        let f = pava(&y, &ws);
-        let mut out = BTreeMap::new();
-        for (p, v) in sel.iter().zip(f) {
-            // Several claims on one date share one fitted value (PAVA pools ties in date
-            // order; the largest keeps the band from falling).
+    let fit = |value: &dyn Fn(&TimelinePoint) -> Option<f64>,
+               keep_min: bool|
+     -> BTreeMap<PartialDate, f64> {
+        let mut sel: Vec<(&TimelinePoint, f64)> =
+            pts.iter().filter_map(|p| Some((*p, value(p)?))).collect();
+        sel.sort_by(|a, b| {
+            (a.0.date, a.1)
+                .partial_cmp(&(b.0.date, b.1))
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| a.0.claim.cmp(&b.0.claim))
+        });
+        let y: Vec<f64> = sel.iter().map(|x| x.1).collect();
+        let ws: Vec<f64> = sel.iter().map(|x| w(x.0)).collect();
+        let mut out: BTreeMap<PartialDate, f64> = BTreeMap::new();
+        for ((p, _), v) in sel.iter().zip(pava(&y, &ws)) {
             let e = out.entry(p.date).or_insert(v);
-            if v > *e {
-                *e = v;
-            }
+            *e = if keep_min { e.min(v) } else { e.max(v) };
         }
         out
     };
-    let lows = fit(&|p| p.plausible.low_value());
-    let highs = fit(&|p| p.plausible.high_value());
+    let lows = fit(&|p| p.plausible.low_value(), true);
+    let highs = fit(&|p| p.plausible.high_value(), false);
     let mut dates: Vec<PartialDate> = pts.iter().map(|p| p.date).collect();
+    dates.sort();
     dates.dedup();
     let (mut last_low, mut last_high) = (None::<f64>, None::<f64>);
     dates
@@ -517,6 +524,8 @@ pub(crate) fn band(points: &[TimelinePoint], weights: &BTreeMap<String, f64>) ->
             if let Some(h) = highs.get(&d) {
                 last_high = Some(last_high.map_or(*h, |x: f64| x.max(*h)));
             }
+            // Where the fitted upper bounds run under the fitted lower bounds, the band is
+            // at least as high as its floor.
             let high = match (last_low, last_high) {
                 (Some(l), Some(h)) => Some(h.max(l)),
                 (_, h) => h,
@@ -550,4 +559,62 @@ mod tests {
         assert!(!same_period(d("2024-05-07"), d("2024-05-08")));
         assert!(same_period(d("2024"), d("2024-12-31")));
     }
+}
+
+/// Two sources' figures side by side on the dates both speak to (a source's figure: its
+/// central value, else its plausible lower bound, e.g. a documented minimum).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SideBySide {
+    /// The date.
+    pub date: PartialDate,
+    /// The first source's figure.
+    pub a: f64,
+    /// The second source's figure.
+    pub b: f64,
+}
+
+/// The dates on which both `a` and `b` (source ids; a claim counts when it names the
+/// source) made a claim, with their figures, in date order. When a source has several
+/// claims on one date the first by id counts. O(n log n).
+///
+/// ```
+/// use crosscheck::{ClaimSet, Reconciler, time::side_by_side};
+///
+/// let set = ClaimSet::from_csv_str(
+///     "id,quantity,sources,low,high,central,as_of\n\
+///      g1,tanks,gs,586,586,586,2022-03-28\no1,tanks,oryx,318,,,2022-03-28\n\
+///      g2,tanks,gs,1000,1000,1000,2022-06-01\no2,tanks,oryx,700,,,2022-06-01\n",
+/// )?;
+/// let r = Reconciler::new().reconcile(&set);
+/// let pairs = side_by_side(&r.quantities[0], "gs", "oryx");
+/// assert_eq!(pairs.len(), 2);
+/// assert_eq!((pairs[0].a, pairs[0].b), (586.0, 318.0));
+/// Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[must_use]
+pub fn side_by_side(q: &crate::QuantityReport, a: &str, b: &str) -> Vec<SideBySide> {
+    let value = |p: &TimelinePoint| p.central.or_else(|| p.plausible.low_value());
+    let of = |source: &str| -> BTreeMap<PartialDate, f64> {
+        let mut m = BTreeMap::new();
+        for p in q
+            .timeline
+            .iter()
+            .filter(|p| p.sources.iter().any(|s| s == source))
+        {
+            if let Some(v) = value(p) {
+                m.entry(p.date).or_insert(v);
+            }
+        }
+        m
+    };
+    let (ma, mb) = (of(a), of(b));
+    ma.iter()
+        .filter_map(|(d, &x)| {
+            mb.get(d).map(|&y| SideBySide {
+                date: *d,
+                a: x,
+                b: y,
+            })
+        })
+        .collect()
 }

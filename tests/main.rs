@@ -14,4 +14,5 @@ mod real_cases;
 mod reconcile_cases;
 mod render;
 mod table;
+mod time;
 mod wordings;

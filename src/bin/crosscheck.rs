@@ -60,7 +60,8 @@ enum Command {
         #[arg(long)]
         lenient: bool,
         /// Judge as of this date (YYYY, YYYY-MM or YYYY-MM-DD): claims dated after it
-        /// (by `as_of`, else `published`) are left out, undated ones kept.
+        /// (by `as_of`, else `published`) are left out, each source's latest claim on or
+        /// before it is current and earlier ones superseded (DESIGN §3.2).
         #[arg(long)]
         as_of: Option<String>,
         /// The reading profile for wording without one of its own.
@@ -295,21 +296,25 @@ fn reconcile(
     for e in &rejected {
         eprintln!("rejected: {e}");
     }
-    let set = match as_of {
-        Some(d) => {
-            let (kept, left_out) = set.as_of(d);
-            if left_out > 0 {
-                eprintln!("as of {d}: {left_out} claim(s) dated later left out");
-            }
-            kept
-        }
-        None => set,
-    };
-    let reconciler = if detail {
+    let mut reconciler = if detail {
         Reconciler::new()
     } else {
         Reconciler::new().compact()
     };
+    if let Some(d) = as_of {
+        let later = set
+            .claims()
+            .iter()
+            .filter(|c| {
+                c.date()
+                    .is_some_and(|x| x > d && !crosscheck::time::same_period(x, d))
+            })
+            .count();
+        if later > 0 {
+            eprintln!("as of {d}: {later} claim(s) dated later left out");
+        }
+        reconciler = reconciler.as_of(d);
+    }
     let r = reconciler.reconcile(&set);
     let format = format.unwrap_or(if r.quantities.len() > 20 {
         Format::Summary
