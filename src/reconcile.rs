@@ -128,10 +128,10 @@ pub struct ClaimRow {
     #[serde(default)]
     pub url: Option<String>,
     /// The words it was published in.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
     /// The claim it revises, if it says so.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revises: Option<String>,
     /// Current (judged), superseded (in the history only) or relay (counted once).
     #[serde(default)]
@@ -482,11 +482,13 @@ impl Reconciler {
 
     /// What a reader needs and no more: no support profile, no pair list (pairs stay
     /// available on demand through [`QuantityReport::relations`]), no leave-one-out
-    /// influence. The `crosscheck` tool reconciles this way unless `--detail` is given.
+    /// influence, and pooled lines that say how many claims they rest on (`used`) without
+    /// listing each claim's weight. The `crosscheck` tool reconciles this way unless `--detail` is given.
     #[must_use]
     pub fn compact(self) -> Reconciler {
         let mut r = self.without_support_profile().with_relation_limit(0);
         r.pool.influence = false;
+        r.pool.weights = false;
         r
     }
 

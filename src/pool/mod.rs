@@ -111,6 +111,9 @@ pub struct PoolOptions {
     pub influence_limit: usize,
     /// Options of the meta-analyses.
     pub meta: MetaOptions,
+    /// Whether each pooled line lists the claims it rests on with their weights (default
+    /// true; a compact report keeps `used` and leaves the map empty).
+    pub weights: bool,
 }
 
 impl Default for PoolOptions {
@@ -120,6 +123,7 @@ impl Default for PoolOptions {
             influence: true,
             influence_limit: DEFAULT_INFLUENCE_LIMIT,
             meta: MetaOptions::default(),
+            weights: true,
         }
     }
 }
@@ -409,6 +413,9 @@ pub(crate) fn pool(
     for &m in &opts.methods {
         let mut p = run(&input, m, &all);
         keep_finite(&mut p);
+        if !opts.weights {
+            p.weights.clear();
+        }
         if skipped.is_some() {
             p.influence_skipped.clone_from(&skipped);
         } else if opts.influence {
