@@ -132,6 +132,17 @@ impl Estimate {
         Ok(e)
     }
 
+    /// `hard = plausible = interval`, no central: valid by construction.
+    pub(crate) fn new_unchecked(interval: Interval) -> Estimate {
+        Estimate {
+            hard: interval,
+            plausible: interval,
+            central: None,
+            level: None,
+            reading: None,
+        }
+    }
+
     /// `hard = plausible = [low, high]`.
     ///
     /// # Errors

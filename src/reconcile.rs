@@ -319,7 +319,12 @@ impl QuantityReport {
 }
 
 fn row_estimate(r: &ClaimRow) -> Estimate {
-    Estimate::new(r.hard, r.plausible, r.central).expect("rows hold valid estimates")
+    // A row the reconciler built always holds a valid estimate; a deserialised report may
+    // not (a central outside its plausible interval, a plausible interval outside the hard
+    // one): then the pair is related on what is consistent in the row.
+    Estimate::new(r.hard, r.plausible, r.central)
+        .or_else(|_| Estimate::new(r.hard.hull(&r.plausible), r.plausible, None))
+        .unwrap_or_else(|_| Estimate::new_unchecked(r.plausible))
 }
 
 fn pair(a: &ClaimRow, b: &ClaimRow) -> PairRelation {

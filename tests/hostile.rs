@@ -485,3 +485,18 @@ fn a_21_digit_number_in_the_claim_table_is_read_not_overflowed() {
     let set = Loader::new().csv_str(csv).unwrap().set;
     assert_eq!(set.claims()[0].estimate().plausible().inf(), 1e20);
 }
+
+#[test]
+fn relations_of_a_deserialised_report_with_a_central_outside_never_panic() {
+    let set = one_quantity(
+        QuantityKind::Real,
+        &[(1.0, Some(1.5), 2.0), (3.0, Some(3.5), 4.0)],
+    );
+    let json = Reconciler::new().reconcile(&set).to_json_string();
+    // Hand-edited: a central value far outside its plausible interval.
+    let edited = json.replacen("\"central\": 1.5", "\"central\": 99.0", 1);
+    assert_ne!(edited, json);
+    let r: crosscheck::Reconciliation = serde_json::from_str(&edited).unwrap();
+    let pairs: Vec<_> = r.quantities[0].relations().collect();
+    assert_eq!(pairs.len(), 1);
+}
