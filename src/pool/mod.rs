@@ -300,14 +300,18 @@ pub struct Pooled {
     /// The claims it rests on and their share of the weight.
     pub weights: BTreeMap<String, f64>,
     /// Claims left out, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub excluded: Vec<Excluded>,
     /// One-sided claims checked as bounds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bounds: Vec<BoundCheck>,
     /// Heterogeneity, for meta-analyses.
     pub heterogeneity: Option<Heterogeneity>,
     /// Brooks–Iyengar's f: how many claims are taken to be wrong.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub faulty: Option<usize>,
     /// Leave-one-out influence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub influence: Option<Influence>,
     /// Why influence was not computed, when it was asked for but the quantity has more
     /// claims or sources than [`PoolOptions::influence_limit`].
@@ -328,7 +332,7 @@ pub struct Pooled {
     pub censored: Vec<String>,
     /// Ranges without a central value that entered with their midpoint as central
     /// (geometric on the log scale, Hozo, Djulbegovic & Hozo 2005), read as 95 % intervals.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub from_range: Vec<String>,
     /// A median that falls exactly between two claims' figures: both, instead of a midpoint
     /// nobody claimed (`value` is then absent).
@@ -336,7 +340,7 @@ pub struct Pooled {
     pub tie: Option<[f64; 2]>,
     /// The small-sample interval of a random-effects meta-analysis: Hartung–Knapp–Sidik–
     /// Jonkman (IntHout, Ioannidis & Borm 2014), the one to read first with few claims.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub small_sample_interval: Option<Interval>,
     /// "the claims contradict each other; a pooled value describes no one's figure", when
     /// the verdict is a contradiction and the spread exceeds 2.
