@@ -477,13 +477,14 @@ fn pava(y: &[f64], w: &[f64]) -> Vec<f64> {
 /// weights (equal where all are zero). Superseded claims count: the band describes the
 /// series. O(n) after the sort.
 pub(crate) fn band(points: &[TimelinePoint], weights: &BTreeMap<String, f64>) -> Vec<BandPoint> {
-    let pts: Vec<&TimelinePoint> = points
-        .iter()
-        .filter(|p| p.status != ClaimStatus::Relay)
-        .collect();
+    // A relay counts once (weight 0: it pulls no fit), but its version still bounds the
+    // figure, which counts at the hull of the versions (DESIGN §3.3).
+    let pts: Vec<&TimelinePoint> = points.iter().collect();
     let any = weights.values().any(|w| *w > 0.0);
     let w = |p: &TimelinePoint| {
-        if any {
+        if p.status == ClaimStatus::Relay {
+            0.0
+        } else if any {
             weights.get(&p.claim).copied().unwrap_or(0.0)
         } else {
             1.0
