@@ -278,7 +278,7 @@ impl Claim {
                     field: "sources",
                 });
             }
-            check_id("sources", s.clone()).map_err(|e| e.at(at()))?;
+            crate::limits::check_source_id("sources", s.clone()).map_err(|e| e.at(at()))?;
             if !seen.insert(s.as_str()) {
                 return Err(Error::DuplicateId {
                     at: at(),

@@ -85,6 +85,7 @@ pub mod pool;
 mod quantity;
 mod reconcile;
 mod relation;
+pub mod reliability;
 pub mod report;
 mod source;
 mod sweep;

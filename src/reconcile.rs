@@ -352,6 +352,16 @@ pub struct Reconciliation {
     /// Quantities with no claims derived as a constraint's total.
     #[serde(default)]
     pub derived: Vec<crate::constraint::DerivedQuantity>,
+    /// Each source's track record across the quantities it speaks to, by id (DESIGN §3.5);
+    /// `learned_weight` is set when learned reliability was asked for.
+    #[serde(default)]
+    pub sources: Vec<crate::reliability::SourceRecord>,
+    /// Groups of sources that agree within and not across: two definitions?
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub definitions: Vec<crate::reliability::DefinitionSplit>,
+    /// How learned reliability ran, when it was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub learning: Option<crate::reliability::Learning>,
 }
 
 impl Reconciliation {
@@ -405,6 +415,7 @@ pub struct Reconciler {
     profile: bool,
     parallel: bool,
     as_of: Option<crate::claim::PartialDate>,
+    learner: Option<crate::reliability::Learner>,
 }
 
 impl Default for Reconciler {
@@ -416,6 +427,7 @@ impl Default for Reconciler {
             profile: true,
             parallel: true,
             as_of: None,
+            learner: None,
         }
     }
 }
@@ -497,6 +509,36 @@ impl Reconciler {
         r
     }
 
+    /// Learns each source's reliability from the data (DESIGN §3.5, [`crate::reliability`])
+    /// and adds a pooled line `learned` to every quantity, with `learned_weight` in each
+    /// source's record. Opt-in and always named: the Admiralty grades still drive every
+    /// other method.
+    ///
+    /// ```
+    /// use crosscheck::{ClaimSet, Reconciler, reliability::Learner};
+    ///
+    /// // Three sources on four cities; `vandal` is 1,000 times off once.
+    /// let set = ClaimSet::from_csv_str(
+    ///     "quantity,sources,value\n\
+    ///      a,census,100000\na,atlas,101000\na,vandal,99000000\n\
+    ///      b,census,200000\nb,atlas,202000\nb,vandal,200500\n\
+    ///      c,census,300000\nc,atlas,303000\nc,vandal,301000\n\
+    ///      d,census,400000\nd,atlas,404000\nd,vandal,399000\n",
+    /// )?;
+    /// let r = Reconciler::new().with_learned_reliability(Learner::Crosscheck).reconcile(&set);
+    /// let a = &r.quantity("a").unwrap().pooled["learned"];
+    /// assert_eq!(a.value, Some(100000.0));
+    /// assert_eq!(a.excluded[0].claim, "row-3"); // the magnitude error is gated, not averaged
+    /// let vandal = r.sources.iter().find(|s| s.id == "vandal").unwrap();
+    /// assert!(vandal.learned_weight.unwrap() < 0.5);
+    /// Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_learned_reliability(mut self, learner: crate::reliability::Learner) -> Reconciler {
+        self.learner = Some(learner);
+        self
+    }
+
     /// Leaves out the support profile (the best-supported regions stay).
     #[must_use]
     pub fn without_support_profile(mut self) -> Reconciler {
@@ -564,11 +606,15 @@ impl Reconciler {
             (a.is_projection(), &a.quantity).cmp(&(b.is_projection(), &b.quantity))
         });
         let (constraints, derived) = crate::constraint::check(set);
+        let tracked = crate::reliability::track(&mut quantities, self.learner);
         Reconciliation {
             quantities,
             unclaimed,
             constraints,
             derived,
+            sources: tracked.sources,
+            definitions: tracked.definitions,
+            learning: tracked.learning,
         }
     }
 

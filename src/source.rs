@@ -243,7 +243,7 @@ impl Source {
     /// [`Error::Empty`] when the id is empty.
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Result<Source> {
         Ok(Source {
-            id: crate::limits::check_id("id", id.into())?,
+            id: crate::limits::check_source_id("id", id.into())?,
             name: name.into(),
             side: None,
             kind: SourceKind::Other,

@@ -521,7 +521,7 @@ fn keep_finite(p: &mut Pooled) {
     }
 }
 
-fn empty(method: String, scale: Scale) -> Pooled {
+pub(crate) fn empty(method: String, scale: Scale) -> Pooled {
     Pooled {
         method,
         value: None,
@@ -560,7 +560,7 @@ fn normalise(pairs: Vec<(String, f64)>) -> BTreeMap<String, f64> {
 
 /// How a claim enters the statistics (DESIGN §3.1: claims enter by what they say).
 #[derive(Debug, Clone, Copy)]
-enum Entry {
+pub(crate) enum Entry {
     /// A figure with an interval: central, plausible bounds, coverage, whether its interval
     /// is only the rounding of a bare figure, whether it is a range read at its midpoint.
     Figure {
@@ -589,7 +589,7 @@ const UPPER_RULES: [&str; 3] = ["less-than", "at-most", "nearly"];
 /// Classifies a claim: a central with its interval; a range (no central, both ends
 /// bounded) at its midpoint; a one-sided claim (by its reading rule, or a hard interval
 /// open on one side) as a bound.
-fn entry(r: &ClaimRow, scale: Scale) -> Entry {
+pub(crate) fn entry(r: &ClaimRow, scale: Scale) -> Entry {
     let rule = r.rule.as_deref().unwrap_or("");
     let bounded = r.plausible.is_bounded();
     // A numeric claim (no reading) is one-sided when its stated interval is open-ended.

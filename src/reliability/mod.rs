@@ -1,0 +1,1214 @@
+//! Sources' track record and learned reliability (DESIGN §3.5).
+//!
+//! Across every quantity a source speaks to, its **track record** says how many claims it
+//! made, how often its claim covers the best-supported region, its **bias** (the median
+//! log ratio of its figures to the median of the other claims of the same quantity), its
+//! **dispersion** (the median absolute deviation of those log ratios), its **coverage**
+//! (how often its plausible interval holds that median) and its bias by stance. It is
+//! computed for every reconciliation, in O(n log n).
+//!
+//! **Learned reliability** is opt-in ([`crate::Reconciler::with_learned_reliability`]) and
+//! always named `learned` in the report. [`Learner::Crosscheck`], the default, is this
+//! crate's own method on claims; [`Learner::Crh`], [`Learner::Catd`] and [`Learner::Gtm`]
+//! are the published methods on numbers (see [`numeric`]). crosscheck's method:
+//!
+//! 1. Each current claim enters by what it says (DESIGN §3.1): a figure or range at its
+//!    central value (a range at its midpoint), a one-sided claim as a bound, on the log
+//!    scale for counts (the linear scale when a figure reaches 0 or for a real quantity,
+//!    with each quantity's errors in units of a robust spread). A joint claim counts once.
+//! 2. Robust start: each quantity's value is the lower median of its figures.
+//! 3. Magnitude gate: a figure more than 100 times (log scale) or 50 robust spreads
+//!    (linear scale) away from the value of the others is flagged as a magnitude error
+//!    (units, vandalism), not averaged; it counts against its sources at the largest error.
+//! 4. Each source's error variance is the posterior mean under an inverse-gamma prior
+//!    centred on the typical squared error (one pseudo-claim's weight each side, the
+//!    small-sample correction of GTM, Zhao & Han 2012): `σ_s² = (σ₀² + ½Σe²) / (1 + ½n_s)`,
+//!    so a source with one claim stays near the prior and a source with many claims earns
+//!    its weight. Errors are clipped at the gate, one-sided claims count half a claim and
+//!    only their violation, and per stance the variance is shrunk toward the source's own.
+//! 5. Each quantity's value is then the weighted median (log scale: ratios of counts are
+//!    heavy-tailed) or the weighted mean (linear scale) of its figures with weights
+//!    `1/σ²` (a joint claim at its most reliable source's), clipped into the hard
+//!    intervals of the claims when those share a value. Steps 3–5 repeat to a fixed point.
+//! 6. Sources that split into stable groups agreeing within and not across are reported
+//!    as [`DefinitionSplit`]s (two definitions of one quantity, not errors).
+//!
+//! Results do not depend on the order of claims, sources or quantities.
+
+pub mod numeric;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::interval::Interval;
+use crate::pool::{self, Entry, Excluded, Pooled, Scale};
+use crate::quantity::QuantityKind;
+use crate::reconcile::{ClaimRow, QuantityReport};
+use crate::time::ClaimStatus;
+
+/// A learned-reliability method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Learner {
+    /// crosscheck's own method on claims (module docs).
+    #[default]
+    Crosscheck,
+    /// CRH (Li et al., SIGMOD 2014) on central values.
+    Crh,
+    /// CATD (Li et al., PVLDB 2015) on central values.
+    Catd,
+    /// GTM (Zhao & Han, QDB 2012) on central values, α = β = 10.
+    Gtm,
+}
+
+impl Learner {
+    /// Every method.
+    pub const ALL: [Learner; 4] = [
+        Learner::Crosscheck,
+        Learner::Crh,
+        Learner::Catd,
+        Learner::Gtm,
+    ];
+
+    /// The lowercase name (the same as serde's).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Learner::Crosscheck => "crosscheck",
+            Learner::Crh => "crh",
+            Learner::Catd => "catd",
+            Learner::Gtm => "gtm",
+        }
+    }
+}
+
+impl std::fmt::Display for Learner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Learner {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> crate::Result<Learner> {
+        Learner::ALL
+            .into_iter()
+            .find(|l| l.as_str() == s)
+            .ok_or_else(|| crate::Error::UnknownVariant {
+                at: crate::Location::Unknown,
+                field: "learner",
+                value: s.to_string(),
+                expected: "crosscheck, crh, catd, gtm",
+            })
+    }
+}
+
+/// One source's track record across every quantity it speaks to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SourceRecord {
+    /// The source id.
+    pub id: String,
+    /// How many current claims name it (a joint claim counts for each of its sources).
+    pub claims: usize,
+    /// How many of them could be compared with another claim's figure.
+    pub compared: usize,
+    /// The share of its claims in disputed quantities (two or more current claims) whose
+    /// plausible interval covers the best-supported region.
+    pub in_best_supported: Option<f64>,
+    /// The median natural-log ratio of its figures to the median of the other claims of
+    /// the same quantity (positive: it says more than the others). Counts only (log scale).
+    pub bias: Option<f64>,
+    /// The median absolute deviation of those log ratios from `bias`.
+    pub dispersion: Option<f64>,
+    /// The share of its compared claims whose plausible interval holds the median of the
+    /// other claims.
+    pub coverage: Option<f64>,
+    /// Claims and bias by stance (`own`, `adversary`, `third`, `unknown`, `mixed`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_stance: BTreeMap<String, StanceRecord>,
+    /// The learned weight (1 = a source of typical error), when learned reliability was
+    /// asked for.
+    pub learned_weight: Option<f64>,
+    /// Its claims flagged as magnitude errors by the learned method.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gated: Vec<String>,
+}
+
+/// A source's record in one stance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct StanceRecord {
+    /// Current claims in that stance.
+    pub claims: usize,
+    /// Their median log ratio to the others (as [`SourceRecord::bias`]).
+    pub bias: Option<f64>,
+}
+
+/// Sources that split into groups which agree within and not across: most likely two
+/// definitions of the quantities they share (say, killed against killed and wounded), not
+/// errors to be averaged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DefinitionSplit {
+    /// The groups of sources, each sorted, the groups in order of their first id.
+    pub groups: Vec<Vec<String>>,
+    /// How many quantities both groups speak to.
+    pub quantities: usize,
+    /// The typical ratio of the second group's figures to the first's (counts), or
+    /// difference (linear scale).
+    pub ratio: Option<f64>,
+    /// The typical difference of the second group's figures from the first's on the linear
+    /// scale, in robust spreads of the quantities (real quantities, or counts reaching 0).
+    pub difference: Option<f64>,
+}
+
+/// How learned reliability ran.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Learning {
+    /// The method.
+    pub method: Learner,
+    /// Iterations run.
+    pub iterations: usize,
+    /// Whether the estimates reached a fixed point.
+    pub converged: bool,
+    /// Sources with a learned weight.
+    pub sources: usize,
+    /// Claims flagged as magnitude errors.
+    pub gated: usize,
+}
+
+/// The report key of the learned pooled line.
+pub const LEARNED: &str = "learned";
+
+/// Magnitude gate on the log scale: a factor of 100.
+const GATE_LOG: f64 = 4.605_170_185_988_092;
+/// Magnitude gate on the linear scale, in robust spreads.
+const GATE_LINEAR: f64 = 50.0;
+/// Iteration limit.
+const MAX_ITERATIONS: usize = 50;
+/// Quantities with more distinct sources than this add no pairs to the definition split
+/// (the pairs of one quantity cost the square of its sources).
+pub const DEFINITION_SOURCE_LIMIT: usize = 50;
+
+#[derive(Debug, Clone, Copy)]
+enum Obs {
+    Point(f64),
+    Lower(f64),
+    Upper(f64),
+}
+
+#[derive(Debug, Clone)]
+struct Item {
+    q: usize,
+    row: usize,
+    sources: Vec<usize>,
+    stance: usize,
+    obs: Obs,
+    hard: (f64, f64),
+}
+
+struct Problem {
+    items: Vec<Item>,
+    by_q: Vec<Vec<usize>>,
+    log: Vec<bool>,
+    spread: Vec<f64>,
+    n_sources: usize,
+}
+
+const STANCES: [&str; 5] = ["own", "adversary", "third", "unknown", "mixed"];
+
+/// Whether a quantity's current claims go on the log scale, as the pooled figures do.
+fn log_scale(kind: QuantityKind, rows: &[&ClaimRow]) -> bool {
+    kind == QuantityKind::Count
+        && rows.iter().all(|r| match pool::entry(r, Scale::Log) {
+            Entry::Figure { lo, central, .. } => lo > 0.0 && central > 0.0,
+            Entry::OneSided { .. } | Entry::Unusable => true,
+        })
+}
+
+fn current(q: &QuantityReport) -> Vec<&ClaimRow> {
+    q.claims
+        .iter()
+        .filter(|c| c.status == ClaimStatus::Current)
+        .collect()
+}
+
+fn on(log: bool, x: f64) -> f64 {
+    if log {
+        if x > 0.0 { x.ln() } else { f64::NEG_INFINITY }
+    } else {
+        x
+    }
+}
+
+fn back(log: bool, y: f64) -> f64 {
+    if log { y.exp() } else { y }
+}
+
+fn build(reports: &[QuantityReport], source_index: &HashMap<&str, usize>) -> Problem {
+    let mut items = Vec::new();
+    let mut by_q = Vec::with_capacity(reports.len());
+    let mut log = Vec::with_capacity(reports.len());
+    for (qi, q) in reports.iter().enumerate() {
+        let rows = current(q);
+        let lg = log_scale(q.kind, &rows);
+        log.push(lg);
+        let scale = if lg { Scale::Log } else { Scale::Linear };
+        let mut mine = Vec::new();
+        for (ri, r) in q.claims.iter().enumerate() {
+            if r.status != ClaimStatus::Current {
+                continue;
+            }
+            let obs = match pool::entry(r, scale) {
+                Entry::Figure { central, .. } => Obs::Point(on(lg, central)),
+                Entry::OneSided { bound, lower } => {
+                    let b = on(lg, bound);
+                    if !b.is_finite() {
+                        continue;
+                    }
+                    if lower { Obs::Lower(b) } else { Obs::Upper(b) }
+                }
+                Entry::Unusable => continue,
+            };
+            let mut sources: Vec<usize> =
+                r.sources.iter().map(|s| source_index[s.as_str()]).collect();
+            sources.sort_unstable();
+            sources.dedup();
+            mine.push(items.len());
+            items.push(Item {
+                q: qi,
+                row: ri,
+                sources,
+                stance: STANCES
+                    .iter()
+                    .position(|s| *s == r.stance.as_str())
+                    .unwrap_or(3),
+                obs,
+                hard: (on(lg, r.hard.inf()), on(lg, r.hard.sup())),
+            });
+        }
+        by_q.push(mine);
+    }
+    let spread = linear_spreads(&items, &by_q, &log);
+    Problem {
+        items,
+        by_q,
+        log,
+        spread,
+        n_sources: source_index.len(),
+    }
+}
+
+/// Each linear quantity's robust spread (1.4826 × the median absolute deviation of its
+/// figures), floored by the median spread of all linear quantities; 1 on the log scale.
+fn linear_spreads(items: &[Item], by_q: &[Vec<usize>], log: &[bool]) -> Vec<f64> {
+    let mut spread = vec![1.0; by_q.len()];
+    let mut typical = Vec::new();
+    for (qi, list) in by_q.iter().enumerate() {
+        if log[qi] {
+            continue;
+        }
+        let mut pts: Vec<f64> = list
+            .iter()
+            .filter_map(|&i| match items[i].obs {
+                Obs::Point(y) => Some(y),
+                _ => None,
+            })
+            .collect();
+        if pts.len() >= 2 {
+            let m = median_of(&mut pts);
+            let mut dev: Vec<f64> = pts.iter().map(|y| (y - m).abs()).collect();
+            spread[qi] = 1.4826 * median_of(&mut dev);
+            if spread[qi] > 0.0 {
+                typical.push(spread[qi]);
+            }
+        } else {
+            spread[qi] = 0.0;
+        }
+    }
+    let floor = if typical.is_empty() {
+        1.0
+    } else {
+        median_of(&mut typical)
+    };
+    for (qi, s) in spread.iter_mut().enumerate() {
+        if !log[qi] {
+            *s = s.max(floor);
+        }
+    }
+    spread
+}
+
+fn median_of(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        v[n / 2 - 1] / 2.0 + v[n / 2] / 2.0
+    }
+}
+
+struct Fit {
+    /// Per quantity, its value on its scale (`None`: no figure).
+    truth: Vec<Option<f64>>,
+    /// Per quantity, the standard error of the value on its scale.
+    se: Vec<Option<f64>>,
+    /// Per source, its weight `σ₀²/σ_s²`.
+    weight: Vec<f64>,
+    /// Whether the source has a learned weight (it made a claim that could be compared).
+    learned: Vec<bool>,
+    /// Per item, whether it was gated.
+    gated: Vec<bool>,
+    /// Per item, its weight in its quantity's value.
+    item_weight: Vec<f64>,
+    iterations: usize,
+    converged: bool,
+}
+
+/// crosscheck's learner (module docs).
+fn learn_crosscheck(p: &Problem) -> Fit {
+    let n_items = p.items.len();
+    let ns = p.n_sources;
+    // Quantities with two or more distinct source sets say something about reliability.
+    let informative: Vec<bool> = p
+        .by_q
+        .iter()
+        .map(|list| {
+            let sets: BTreeSet<&Vec<usize>> = list.iter().map(|&i| &p.items[i].sources).collect();
+            sets.len() >= 2
+        })
+        .collect();
+    let mut weight = vec![1.0; ns];
+    let mut stance_weight: HashMap<(usize, usize), f64> = HashMap::new();
+    let mut truth: Vec<Option<f64>> = vec![None; p.by_q.len()];
+    let mut se: Vec<Option<f64>> = vec![None; p.by_q.len()];
+    let mut gated = vec![false; n_items];
+    let mut item_weight = vec![0.0; n_items];
+    let mut others: Vec<Option<f64>> = vec![None; n_items];
+    let mut prior: Option<f64> = None;
+    let mut iterations = 0;
+    let mut converged = false;
+    let mut learned = vec![false; ns];
+    while iterations < MAX_ITERATIONS {
+        iterations += 1;
+        // Values given the weights (the first pass: unweighted lower medians).
+        let w_item = |i: usize| -> f64 {
+            let it = &p.items[i];
+            it.sources
+                .iter()
+                .map(|&s| {
+                    stance_weight
+                        .get(&(s, it.stance))
+                        .copied()
+                        .unwrap_or(weight[s])
+                })
+                .fold(0.0, f64::max)
+        };
+        let mut next = vec![None; p.by_q.len()];
+        for (qi, list) in p.by_q.iter().enumerate() {
+            let log = p.log[qi];
+            let mut pts: Vec<(f64, f64, usize)> = list
+                .iter()
+                .filter_map(|&i| match p.items[i].obs {
+                    Obs::Point(y) => Some((y, if prior.is_some() { w_item(i) } else { 1.0 }, i)),
+                    _ => None,
+                })
+                .collect();
+            if pts.is_empty() {
+                continue;
+            }
+            pts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+            let median = log || prior.is_none();
+            let all = Pool::new(&pts, median);
+            let t_all = all.value(None).unwrap_or(f64::NAN);
+            // The gate: a figure a magnitude away both from the value of all and from the
+            // value of the others (so of two figures a magnitude apart, the one the more
+            // reliable sources stand behind stays).
+            let gate = if log {
+                GATE_LOG
+            } else {
+                GATE_LINEAR * p.spread[qi]
+            };
+            let far = |y: f64, t: f64| (y - t).abs() > gate;
+            let mut kept = Vec::with_capacity(pts.len());
+            for (j, &(y, _, i)) in pts.iter().enumerate() {
+                gated[i] = pts.len() >= 2
+                    && far(y, t_all)
+                    && all.value(Some(j)).is_some_and(|o| far(y, o));
+                if !gated[i] {
+                    kept.push(pts[j]);
+                }
+            }
+            let pool = Pool::new(&kept, median);
+            let mut t = pool.value(None).unwrap_or(f64::NAN);
+            // Each figure's error is measured against the value of the others (leave one
+            // out), so a source that sets a value is not rewarded for agreeing with itself.
+            for (j, &(_, w, i)) in kept.iter().enumerate() {
+                item_weight[i] = w;
+                others[i] = pool.value(Some(j));
+            }
+            for &(_, _, i) in &pts {
+                if gated[i] {
+                    item_weight[i] = 0.0;
+                    others[i] = None;
+                }
+            }
+            // Clipped into the hard intervals of the (ungated) claims when they share a value.
+            let (lo, hi) = list
+                .iter()
+                .filter(|&&i| !gated[i])
+                .fold((f64::NEG_INFINITY, f64::INFINITY), |(lo, hi), &i| {
+                    (lo.max(p.items[i].hard.0), hi.min(p.items[i].hard.1))
+                });
+            if lo <= hi {
+                t = t.clamp(lo, hi);
+            }
+            if !t.is_finite() {
+                continue;
+            }
+            next[qi] = Some(t);
+        }
+        // Errors given the values.
+        let mut sse = vec![0.0; ns];
+        let mut n = vec![0.0; ns];
+        let mut by_stance: HashMap<(usize, usize), (f64, f64)> = HashMap::new();
+        let mut all_e2: Vec<f64> = Vec::new();
+        for (i, it) in p.items.iter().enumerate() {
+            if !informative[it.q] {
+                continue;
+            }
+            let Some(t) = next[it.q] else { continue };
+            let unit = if p.log[it.q] { 1.0 } else { p.spread[it.q] };
+            let cap = if p.log[it.q] { GATE_LOG } else { GATE_LINEAR };
+            let (e, k) = match it.obs {
+                _ if gated[i] => (cap, 1.0),
+                Obs::Point(y) => match others[i] {
+                    Some(o) => (((y - o) / unit).clamp(-cap, cap), 1.0),
+                    None => continue,
+                },
+                Obs::Lower(b) => (((b - t).max(0.0) / unit).min(cap), 0.5),
+                Obs::Upper(b) => (((t - b).max(0.0) / unit).min(cap), 0.5),
+            };
+            if matches!(it.obs, Obs::Point(_)) {
+                all_e2.push(e * e);
+            }
+            for &s in &it.sources {
+                sse[s] += e * e;
+                n[s] += k;
+                let a = by_stance.entry((s, it.stance)).or_insert((0.0, 0.0));
+                a.0 += e * e;
+                a.1 += k;
+            }
+        }
+        let s0 = *prior.get_or_insert_with(|| {
+            let m = if all_e2.is_empty() {
+                0.0
+            } else {
+                median_of(&mut all_e2.clone())
+            };
+            let mean = if all_e2.is_empty() {
+                0.0
+            } else {
+                all_e2.iter().sum::<f64>() / all_e2.len() as f64
+            };
+            if m > 0.0 {
+                m
+            } else if mean > 0.0 {
+                mean
+            } else {
+                1.0
+            }
+        });
+        let mut next_w = vec![1.0; ns];
+        for s in 0..ns {
+            learned[s] = n[s] > 0.0;
+            let var = (s0 + 0.5 * sse[s]) / (1.0 + 0.5 * n[s]);
+            next_w[s] = s0 / var;
+        }
+        // Per stance, shrunk toward the source's own variance (two pseudo-claims), only
+        // for sources that speak in more than one stance.
+        let mut stances_of: HashMap<usize, usize> = HashMap::new();
+        for &(s, _) in by_stance.keys() {
+            *stances_of.entry(s).or_default() += 1;
+        }
+        let mut next_sw = HashMap::new();
+        for (&(s, k), &(e2, m)) in &by_stance {
+            if stances_of[&s] > 1 {
+                let vs = s0 / next_w[s];
+                let var = (2.0 * vs + 0.5 * e2) / (2.0 + 0.5 * m);
+                next_sw.insert((s, k), s0 / var);
+            }
+        }
+        let change = next_w
+            .iter()
+            .zip(&weight)
+            .map(|(a, b)| (a - b).abs() / a.max(*b))
+            .fold(0.0, f64::max);
+        let same_truth = next == truth;
+        weight = next_w;
+        stance_weight = next_sw;
+        truth = next;
+        if iterations > 1 && same_truth && change < 1e-9 {
+            converged = true;
+            break;
+        }
+    }
+    // Standard errors from the learned variances: 1/√Σ(1/σ_i²), in the quantity's units.
+    let s0 = prior.unwrap_or(1.0);
+    for (qi, list) in p.by_q.iter().enumerate() {
+        let prec: f64 = list
+            .iter()
+            .filter(|&&i| matches!(p.items[i].obs, Obs::Point(_)) && !gated[i])
+            .map(|&i| item_weight[i].max(0.0) / s0)
+            .sum();
+        if truth[qi].is_some() && prec > 0.0 {
+            let unit = if p.log[qi] { 1.0 } else { p.spread[qi] };
+            se[qi] = Some(unit / prec.sqrt());
+        }
+    }
+    Fit {
+        truth,
+        se,
+        weight,
+        learned,
+        gated,
+        item_weight,
+        iterations,
+        converged,
+    }
+}
+
+/// One quantity's figures sorted by value, with prefix sums of their weights: the lower
+/// weighted median or the weighted mean of all of them, or of all but one, in O(log n).
+struct Pool<'a> {
+    pts: &'a [(f64, f64, usize)],
+    prefix: Vec<f64>,
+    sum: f64,
+    median: bool,
+}
+
+impl<'a> Pool<'a> {
+    fn new(pts: &'a [(f64, f64, usize)], median: bool) -> Pool<'a> {
+        let mut prefix = Vec::with_capacity(pts.len());
+        let mut acc = 0.0;
+        let mut sum = 0.0;
+        for p in pts {
+            acc += p.1.max(0.0);
+            sum += p.1.max(0.0) * p.0;
+            prefix.push(acc);
+        }
+        Pool {
+            pts,
+            prefix,
+            sum,
+            median,
+        }
+    }
+
+    /// The value of all figures, or of all but the one at `skip` (`None` if none is left).
+    fn value(&self, skip: Option<usize>) -> Option<f64> {
+        let n = self.pts.len() - usize::from(skip.is_some());
+        if n == 0 {
+            return None;
+        }
+        let total = self.prefix.last().copied().unwrap_or(0.0);
+        let wj = skip.map_or(0.0, |j| self.pts[j].1.max(0.0));
+        let w = total - wj;
+        let unweighted = !(w > 0.0 && w.is_finite());
+        if !self.median {
+            if !unweighted {
+                let s = self.sum - skip.map_or(0.0, |j| wj * self.pts[j].0);
+                let v = s / w;
+                if v.is_finite() {
+                    return Some(v);
+                }
+            }
+            let s: f64 = (0..self.pts.len())
+                .filter(|&k| Some(k) != skip)
+                .map(|k| self.pts[k].0)
+                .sum();
+            return Some(s / n as f64);
+        }
+        let at = |k: usize| match skip {
+            Some(j) if k >= j => k + 1,
+            _ => k,
+        };
+        if unweighted {
+            return Some(self.pts[at((n - 1) / 2)].0);
+        }
+        // The first figure (in value order, the skipped one left out) at which the
+        // cumulative weight reaches half of the rest.
+        let cum = |k: usize| self.prefix[k] - skip.filter(|&j| k >= j).map_or(0.0, |_| wj);
+        let (mut lo, mut hi) = (0usize, self.pts.len() - 1);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if cum(mid) >= w / 2.0 {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        if Some(lo) == skip {
+            lo = (lo + 1).min(self.pts.len() - 1);
+            if Some(lo) == skip {
+                lo -= 1;
+            }
+        }
+        Some(self.pts[lo].0)
+    }
+}
+
+/// The published methods on the central values (raw figures, one per source of a joint
+/// claim, as those methods have no joint claims).
+fn learn_numeric(p: &Problem, method: Learner, reports: &[QuantityReport], names: &[&str]) -> Fit {
+    let mut triples = Vec::new();
+    for it in &p.items {
+        if let Obs::Point(y) = it.obs {
+            let v = back(p.log[it.q], y);
+            for &s in &it.sources {
+                triples.push((reports[it.q].quantity.as_str(), names[s], v));
+            }
+        }
+    }
+    triples.retain(|t| t.2.is_finite());
+    let d = match numeric::Dataset::from_triples(triples) {
+        Ok(d) if !d.is_empty() => d,
+        _ => {
+            return Fit {
+                truth: vec![None; p.by_q.len()],
+                se: vec![None; p.by_q.len()],
+                weight: vec![0.0; p.n_sources],
+                learned: vec![false; p.n_sources],
+                gated: vec![false; p.items.len()],
+                item_weight: vec![0.0; p.items.len()],
+                iterations: 0,
+                converged: true,
+            };
+        }
+    };
+    let t = match method {
+        Learner::Crh => d.crh(),
+        Learner::Catd => d.catd(),
+        _ => d.gtm(10.0, 10.0),
+    };
+    let qpos: HashMap<&str, usize> = d
+        .objects()
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.as_str(), i))
+        .collect();
+    let spos: HashMap<&str, usize> = d
+        .sources()
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.as_str(), i))
+        .collect();
+    let mut truth = vec![None; p.by_q.len()];
+    for (qi, r) in reports.iter().enumerate() {
+        if let Some(&o) = qpos.get(r.quantity.as_str()) {
+            truth[qi] = Some(on(p.log[qi], t.values[o])).filter(|x| x.is_finite());
+        }
+    }
+    let mut weight = vec![0.0; p.n_sources];
+    let mut learned = vec![false; p.n_sources];
+    for (s, name) in names.iter().enumerate() {
+        if let Some(&k) = spos.get(name) {
+            weight[s] = t.weights[k];
+            learned[s] = true;
+        }
+    }
+    let item_weight = p
+        .items
+        .iter()
+        .map(|it| it.sources.iter().map(|&s| weight[s]).fold(0.0, f64::max))
+        .collect();
+    Fit {
+        truth,
+        se: vec![None; p.by_q.len()],
+        weight,
+        learned,
+        gated: vec![false; p.items.len()],
+        item_weight,
+        iterations: t.iterations,
+        converged: t.converged,
+    }
+}
+
+/// What [`track`] adds to a reconciliation.
+pub(crate) struct Tracked {
+    pub sources: Vec<SourceRecord>,
+    pub definitions: Vec<DefinitionSplit>,
+    pub learning: Option<Learning>,
+}
+
+/// The track record of every source, and with `learner` the learned reliability and each
+/// quantity's `learned` pooled line (added to `reports`).
+pub(crate) fn track(reports: &mut [QuantityReport], learner: Option<Learner>) -> Tracked {
+    let mut names: Vec<&str> = reports
+        .iter()
+        .flat_map(|q| q.claims.iter().filter(|c| c.status == ClaimStatus::Current))
+        .flat_map(|c| c.sources.iter().map(String::as_str))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+    let mut records = records(reports, &names, &index);
+    let problem = build(reports, &index);
+    let definitions = definitions(&problem, &names);
+    let mut learning = None;
+    if let Some(method) = learner {
+        let fit = match method {
+            Learner::Crosscheck => learn_crosscheck(&problem),
+            m => learn_numeric(&problem, m, reports, &names),
+        };
+        let pooled = learned_lines(reports, &problem, &fit, method, &definitions);
+        for (rec, s) in records.iter_mut().zip(0..) {
+            rec.learned_weight = fit.learned[s].then_some(fit.weight[s]);
+        }
+        for (i, it) in problem.items.iter().enumerate() {
+            if fit.gated[i] {
+                let id = &reports[it.q].claims[it.row].id;
+                for &s in &it.sources {
+                    records[s].gated.push(id.clone());
+                }
+            }
+        }
+        for r in &mut records {
+            r.gated.sort();
+        }
+        for (q, p) in reports.iter_mut().zip(pooled) {
+            if let Some(p) = p {
+                q.pooled.insert(LEARNED.to_string(), p);
+            }
+        }
+        learning = Some(Learning {
+            method,
+            iterations: fit.iterations,
+            converged: fit.converged,
+            sources: fit.learned.iter().filter(|x| **x).count(),
+            gated: fit.gated.iter().filter(|x| **x).count(),
+        });
+    }
+    Tracked {
+        sources: records,
+        definitions,
+        learning,
+    }
+}
+
+fn learned_lines(
+    reports: &[QuantityReport],
+    p: &Problem,
+    fit: &Fit,
+    method: Learner,
+    definitions: &[DefinitionSplit],
+) -> Vec<Option<Pooled>> {
+    let split_sources: Vec<BTreeSet<&str>> = definitions
+        .iter()
+        .map(|d| d.groups.iter().flatten().map(String::as_str).collect())
+        .collect();
+    reports
+        .iter()
+        .enumerate()
+        .map(|(qi, q)| {
+            let log = p.log[qi];
+            let scale = if log { Scale::Log } else { Scale::Linear };
+            let description = match method {
+                Learner::Crosscheck if log => "learned reliability (crosscheck): weighted median of figures by their sources' learned weights, magnitude errors gated, log scale",
+                Learner::Crosscheck => "learned reliability (crosscheck): weighted mean of figures by their sources' learned weights, magnitude errors gated",
+                Learner::Crh => "learned reliability (CRH, Li et al. 2014): weighted median of central values",
+                Learner::Catd => "learned reliability (CATD, Li et al. 2015): weighted mean of central values",
+                Learner::Gtm => "learned reliability (GTM, Zhao & Han 2012): posterior mean of central values",
+            };
+            let mut line = pool::empty(description.to_string(), scale);
+            line.of = q.claims.iter().filter(|c| c.status == ClaimStatus::Current).count();
+            let mine = &p.by_q[qi];
+            let mut weights = Vec::new();
+            for &i in mine {
+                let id = q.claims[p.items[i].row].id.clone();
+                if fit.gated[i] {
+                    line.excluded.push(Excluded {
+                        claim: id,
+                        reason: "magnitude error: a factor of 100 or more from the others' value (units or vandalism?)".into(),
+                    });
+                } else if matches!(p.items[i].obs, Obs::Point(_)) {
+                    weights.push((id, fit.item_weight[i]));
+                } else {
+                    line.excluded.push(Excluded {
+                        claim: id,
+                        reason: "one-sided: counts toward its sources' record as a bound".into(),
+                    });
+                }
+            }
+            line.used = weights.len();
+            let total: f64 = weights.iter().map(|w| w.1).sum();
+            line.weights = weights
+                .into_iter()
+                .map(|(k, w)| (k, if total > 0.0 { w / total } else { 0.0 }))
+                .collect();
+            match fit.truth[qi] {
+                Some(t) => {
+                    let v = back(log, t);
+                    line.value = Some(v).filter(|v| v.is_finite());
+                    if let Some(se) = fit.se[qi].filter(|_| line.used >= 2) {
+                        let (lo, hi) = (back(log, t - 1.96 * se), back(log, t + 1.96 * se));
+                        let lo = if q.kind == QuantityKind::Count { lo.max(0.0) } else { lo };
+                        line.interval = Interval::closed(lo, hi).ok().filter(|_| lo.is_finite() && hi.is_finite());
+                    }
+                    if line.used < 2 {
+                        line.note = Some(if line.used == 1 {
+                            "one figure: the value is that claim's own".to_string()
+                        } else {
+                            "no figure entered".to_string()
+                        });
+                    }
+                }
+                None => line.note = Some("no figure to learn from".into()),
+            }
+            let speakers: BTreeSet<&str> = q
+                .claims
+                .iter()
+                .filter(|c| c.status == ClaimStatus::Current)
+                .flat_map(|c| c.sources.iter().map(String::as_str))
+                .collect();
+            for (d, set) in definitions.iter().zip(&split_sources) {
+                let groups_here = d
+                    .groups
+                    .iter()
+                    .filter(|g| g.iter().any(|s| speakers.contains(s.as_str())))
+                    .count();
+                if groups_here >= 2 && set.iter().any(|s| speakers.contains(s)) {
+                    line.warning = Some(format!(
+                        "the sources split into groups that agree within and not across ({}): two definitions? The learned value mixes them",
+                        d.groups.iter().map(|g| g.join(", ")).collect::<Vec<_>>().join(" | ")
+                    ));
+                }
+            }
+            Some(line)
+        })
+        .collect()
+}
+
+/// The track record of each source (module docs).
+fn records(
+    reports: &[QuantityReport],
+    names: &[&str],
+    index: &HashMap<&str, usize>,
+) -> Vec<SourceRecord> {
+    struct Acc {
+        claims: usize,
+        compared: usize,
+        disputed: usize,
+        in_best: usize,
+        covered: usize,
+        ratios: Vec<f64>,
+        stance: BTreeMap<&'static str, (usize, Vec<f64>)>,
+    }
+    let mut acc: Vec<Acc> = names
+        .iter()
+        .map(|_| Acc {
+            claims: 0,
+            compared: 0,
+            disputed: 0,
+            in_best: 0,
+            covered: 0,
+            ratios: Vec::new(),
+            stance: BTreeMap::new(),
+        })
+        .collect();
+    for q in reports {
+        let rows = current(q);
+        let log = log_scale(q.kind, &rows);
+        let scale = if log { Scale::Log } else { Scale::Linear };
+        // Points on the report's scale, sorted, with their row.
+        let mut pts: Vec<(f64, usize)> = rows
+            .iter()
+            .enumerate()
+            .filter_map(|(k, r)| match pool::entry(r, scale) {
+                Entry::Figure { central, .. } => Some((on(log, central), k)),
+                _ => None,
+            })
+            .collect();
+        pts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let pos: HashMap<usize, usize> = pts.iter().enumerate().map(|(j, p)| (p.1, j)).collect();
+        let best = q.best_supported.first().map(|r| r.interval);
+        for (k, r) in rows.iter().enumerate() {
+            // The median of the other claims' figures.
+            let others = median_without(&pts, pos.get(&k).copied());
+            let ratio = match (pos.get(&k), others) {
+                (Some(&j), Some(m)) if log => Some(pts[j].0 - m),
+                _ => None,
+            };
+            for s in &r.sources {
+                let a = &mut acc[index[s.as_str()]];
+                a.claims += 1;
+                let st = a.stance.entry(r.stance.as_str()).or_default();
+                st.0 += 1;
+                if rows.len() >= 2 {
+                    a.disputed += 1;
+                    if best.is_some_and(|b| r.plausible.contains(&b)) {
+                        a.in_best += 1;
+                    }
+                }
+                if let Some(m) = others {
+                    a.compared += 1;
+                    if r.plausible.contains_value(back(log, m)) {
+                        a.covered += 1;
+                    }
+                }
+                if let Some(x) = ratio {
+                    a.ratios.push(x);
+                    st.1.push(x);
+                }
+            }
+        }
+    }
+    names
+        .iter()
+        .zip(acc)
+        .map(|(id, mut a)| {
+            let bias = (!a.ratios.is_empty()).then(|| median_of(&mut a.ratios));
+            let dispersion = bias.map(|b| {
+                let mut d: Vec<f64> = a.ratios.iter().map(|x| (x - b).abs()).collect();
+                median_of(&mut d)
+            });
+            SourceRecord {
+                id: (*id).to_string(),
+                claims: a.claims,
+                compared: a.compared,
+                in_best_supported: (a.disputed > 0).then(|| a.in_best as f64 / a.disputed as f64),
+                bias,
+                dispersion,
+                coverage: (a.compared > 0).then(|| a.covered as f64 / a.compared as f64),
+                by_stance: a
+                    .stance
+                    .into_iter()
+                    .map(|(k, (n, mut r))| {
+                        (
+                            k.to_string(),
+                            StanceRecord {
+                                claims: n,
+                                bias: (!r.is_empty()).then(|| median_of(&mut r)),
+                            },
+                        )
+                    })
+                    .collect(),
+                learned_weight: None,
+                gated: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+/// The median of the sorted points without the one at `skip`, in O(1).
+fn median_without(pts: &[(f64, usize)], skip: Option<usize>) -> Option<f64> {
+    let n = pts.len() - usize::from(skip.is_some());
+    if n == 0 {
+        return None;
+    }
+    let at = |j: usize| -> f64 {
+        let j = match skip {
+            Some(s) if j >= s => j + 1,
+            _ => j,
+        };
+        pts[j].0
+    };
+    Some(if n % 2 == 1 {
+        at(n / 2)
+    } else {
+        at(n / 2 - 1) / 2.0 + at(n / 2) / 2.0
+    })
+}
+
+/// Groups of sources that agree within and differ stably across (module docs). Pairs of
+/// sources are compared on the quantities both give a figure for (quantities with at most
+/// [`DEFINITION_SOURCE_LIMIT`] sources): they agree when their figures are within 2 %
+/// (log scale) or a tenth of a robust spread, on at least three quantities; two groups of
+/// at least two sources each, connected by agreement, are a split when every pair across
+/// that shares three or more quantities differs in the same direction by more than 10 %
+/// (or one spread) with a spread of the differences under a third of their mean.
+fn definitions(p: &Problem, names: &[&str]) -> Vec<DefinitionSplit> {
+    // Per pair of sources: n, Σd, Σd², whether any quantity was linear.
+    let mut pairs: HashMap<(usize, usize), (f64, f64, f64, bool)> = HashMap::new();
+    for (qi, list) in p.by_q.iter().enumerate() {
+        let mut pts: Vec<(usize, f64)> = Vec::new();
+        for &i in list {
+            if let Obs::Point(y) = p.items[i].obs {
+                let unit = if p.log[qi] { 1.0 } else { p.spread[qi] };
+                for &s in &p.items[i].sources {
+                    pts.push((s, y / unit));
+                }
+            }
+        }
+        pts.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        pts.dedup_by_key(|x| x.0);
+        if pts.len() < 2 || pts.len() > DEFINITION_SOURCE_LIMIT {
+            continue;
+        }
+        for a in 0..pts.len() {
+            for b in a + 1..pts.len() {
+                let d = pts[b].1 - pts[a].1;
+                let e = pairs
+                    .entry((pts[a].0, pts[b].0))
+                    .or_insert((0.0, 0.0, 0.0, false));
+                e.0 += 1.0;
+                e.1 += d;
+                e.2 += d * d;
+                e.3 |= !p.log[qi];
+            }
+        }
+    }
+    // Agreement components (union-find over sources, in index order).
+    let mut parent: Vec<usize> = (0..p.n_sources).collect();
+    fn find(parent: &mut [usize], x: usize) -> usize {
+        let mut r = x;
+        while parent[r] != r {
+            r = parent[r];
+        }
+        let mut y = x;
+        while parent[y] != r {
+            let next = parent[y];
+            parent[y] = r;
+            y = next;
+        }
+        r
+    }
+    let mut keys: Vec<(usize, usize)> = pairs.keys().copied().collect();
+    keys.sort_unstable();
+    for &(a, b) in &keys {
+        let (n, _, s2, linear) = pairs[&(a, b)];
+        let rms = (s2 / n).sqrt();
+        let tol = if linear { 0.1 } else { 0.02 };
+        if n >= 3.0 && rms <= tol {
+            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+            if ra != rb {
+                parent[ra.max(rb)] = ra.min(rb);
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for s in 0..p.n_sources {
+        let r = find(&mut parent, s);
+        groups.entry(r).or_default().push(s);
+    }
+    let groups: Vec<(usize, Vec<usize>)> = groups.into_iter().filter(|g| g.1.len() >= 2).collect();
+    let mut out = Vec::new();
+    for (x, (_, ga)) in groups.iter().enumerate() {
+        for (_, gb) in &groups[x + 1..] {
+            // Every cross pair with three or more shared quantities, stably apart.
+            let (mut n_tot, mut d_tot, mut quantities) = (0.0f64, 0.0f64, 0usize);
+            let mut linear = false;
+            let mut ok = true;
+            let mut any = false;
+            for &a in ga {
+                for &b in gb {
+                    let (k, sign) = if a < b { ((a, b), 1.0) } else { ((b, a), -1.0) };
+                    let Some(&(n, s, s2, lin)) = pairs.get(&k) else {
+                        continue;
+                    };
+                    if n < 3.0 {
+                        continue;
+                    }
+                    any = true;
+                    let mean = sign * s / n;
+                    let sd = (s2 / n - (s / n) * (s / n)).max(0.0).sqrt();
+                    let min_gap = if lin { 1.0 } else { 0.0953 };
+                    if mean.abs() < min_gap
+                        || sd > mean.abs() / 3.0
+                        || (d_tot != 0.0 && mean.signum() != d_tot.signum())
+                    {
+                        ok = false;
+                    }
+                    n_tot += n;
+                    d_tot += sign * s;
+                    quantities = quantities.max(n as usize);
+                    linear |= lin;
+                }
+            }
+            if any && ok {
+                let mean = d_tot / n_tot;
+                let mut g1: Vec<String> = ga.iter().map(|&s| names[s].to_string()).collect();
+                let mut g2: Vec<String> = gb.iter().map(|&s| names[s].to_string()).collect();
+                g1.sort();
+                g2.sort();
+                out.push(DefinitionSplit {
+                    groups: vec![g1, g2],
+                    quantities,
+                    ratio: (!linear).then(|| mean.exp()),
+                    difference: linear.then_some(mean),
+                });
+            }
+        }
+    }
+    out
+}
+
+impl numeric::Dataset {
+    /// crosscheck's learner ([module docs](crate::reliability)) on plain numbers: each
+    /// number a point claim of its source, an object on the log scale when all its values
+    /// are positive. Weights are relative to a source of typical error (1).
+    ///
+    /// ```
+    /// use crosscheck::reliability::numeric::Dataset;
+    ///
+    /// let d = Dataset::from_triples([
+    ///     ("x", "a", 100.0), ("x", "b", 101.0), ("x", "vandal", 1e9),
+    ///     ("y", "a", 200.0), ("y", "b", 203.0), ("y", "vandal", 2e9),
+    /// ])?;
+    /// let t = d.crosscheck();
+    /// assert_eq!(t.values, vec![100.0, 200.0]);
+    /// assert!(t.weights[2] < t.weights[0]);
+    /// Ok::<(), crosscheck::Error>(())
+    /// ```
+    #[must_use]
+    pub fn crosscheck(&self) -> numeric::Truths {
+        let mut items = Vec::with_capacity(self.len());
+        let mut by_q = Vec::with_capacity(self.claims().len());
+        let mut log = Vec::with_capacity(self.claims().len());
+        // Counts (no negative figure anywhere) go on the log scale where an object's
+        // figures are all positive; a data set with negative figures is on a linear scale.
+        let counts = self.claims().iter().flatten().all(|x| x.1 >= 0.0);
+        for (q, c) in self.claims().iter().enumerate() {
+            let lg = counts && c.iter().all(|x| x.1 > 0.0);
+            log.push(lg);
+            let mut mine = Vec::with_capacity(c.len());
+            for (row, &(s, v)) in c.iter().enumerate() {
+                mine.push(items.len());
+                items.push(Item {
+                    q,
+                    row,
+                    sources: vec![s],
+                    stance: 3,
+                    obs: Obs::Point(on(lg, v)),
+                    hard: (f64::NEG_INFINITY, f64::INFINITY),
+                });
+            }
+            by_q.push(mine);
+        }
+        let spread = linear_spreads(&items, &by_q, &log);
+        let p = Problem {
+            items,
+            by_q,
+            log,
+            spread,
+            n_sources: self.sources().len(),
+        };
+        let fit = learn_crosscheck(&p);
+        numeric::Truths {
+            values: fit
+                .truth
+                .iter()
+                .zip(&p.log)
+                .map(|(t, &lg)| t.map_or(f64::NAN, |t| back(lg, t)))
+                .collect(),
+            weights: fit.weight,
+            iterations: fit.iterations,
+            converged: fit.converged,
+        }
+    }
+}
