@@ -3,19 +3,25 @@
 //! ```text
 //! cargo run --example reconcile -- FILE [--format text|json|markdown|html|svg|summary]
 //!                                       [--lenient] [--as-of DATE] [--compact]
+//!                                       [--learn-reliability [crosscheck|crh|catd|gtm]]
+//!                                       [--kind count|real]
 //! ```
 //!
 //! Strict by default: a file with bad records is refused with every problem listed (exit
 //! 1). With `--lenient` the valid records are reconciled and the rejected ones listed on
 //! stderr. `--as-of DATE` judges every quantity as of that date (DESIGN §3.2); `--compact`
-//! leaves out influence, support profiles and the pair list. The JSON report has every field
-//! of DESIGN §5. (The `crosscheck` binary does all this and more: `crosscheck --help`.)
+//! leaves out influence, support profiles and the pair list. `--learn-reliability` learns
+//! each source's reliability (DESIGN §3.5): every quantity gains the pooled line `learned`
+//! (`pooled.learned.value`) and every source its `learned_weight` (`sources[]`). `--kind
+//! real` makes the quantities a CSV creates from their ids real-valued (figures may be
+//! negative); they are counts by default. The JSON report has every field of DESIGN §5. (The `crosscheck` binary does all this and more: `crosscheck --help`.)
 
 use std::process::ExitCode;
 
-use crosscheck::{Loader, PartialDate, Reconciler};
+use crosscheck::reliability::Learner;
+use crosscheck::{Loader, PartialDate, QuantityKind, Reconciler};
 
-const USAGE: &str = "usage: reconcile FILE [--format text|json|markdown|html|svg|summary] [--lenient] [--as-of DATE] [--compact]";
+const USAGE: &str = "usage: reconcile FILE [--format text|json|markdown|html|svg|summary] [--lenient] [--as-of DATE] [--compact] [--learn-reliability [crosscheck|crh|catd|gtm]] [--kind count|real]";
 
 fn main() -> ExitCode {
     let mut file = None;
@@ -23,9 +29,31 @@ fn main() -> ExitCode {
     let mut lenient = false;
     let mut compact = false;
     let mut as_of: Option<PartialDate> = None;
-    let mut args = std::env::args().skip(1);
+    let mut learn: Option<Learner> = None;
+    let mut kind = QuantityKind::Count;
+    let mut args = std::env::args().skip(1).peekable();
     while let Some(a) = args.next() {
         match a.as_str() {
+            "--learn-reliability" => {
+                // The method is optional: crosscheck's own by default.
+                let named = args.peek().and_then(|m| m.parse::<Learner>().ok());
+                let m = match named {
+                    Some(m) => {
+                        args.next();
+                        m
+                    }
+                    None => Learner::Crosscheck,
+                };
+                learn = Some(m);
+            }
+            "--kind" => match args.next().as_deref() {
+                Some("count") => kind = QuantityKind::Count,
+                Some("real") => kind = QuantityKind::Real,
+                _ => {
+                    eprintln!("--kind: expected count or real\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
             "--format" => format = args.next().unwrap_or_default(),
             "--lenient" => lenient = true,
             "--compact" => compact = true,
@@ -57,7 +85,8 @@ fn main() -> ExitCode {
         Loader::new().lenient()
     } else {
         Loader::new()
-    };
+    }
+    .with_default_kind(kind);
     let loaded = match loader.path(&file) {
         Ok(l) => l,
         Err(e) => {
@@ -74,6 +103,9 @@ fn main() -> ExitCode {
     }
     if let Some(d) = as_of {
         reconciler = reconciler.as_of(d);
+    }
+    if let Some(m) = learn {
+        reconciler = reconciler.with_learned_reliability(m);
     }
     let r = reconciler.reconcile(&loaded.set);
     let out = match format.as_str() {

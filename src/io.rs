@@ -74,6 +74,7 @@ pub struct Loader {
     profile: Profile,
     base: Option<ClaimSet>,
     allow_undeclared: bool,
+    default_kind: Option<QuantityKind>,
 }
 
 impl Loader {
@@ -113,6 +114,25 @@ impl Loader {
     #[must_use]
     pub fn allow_undeclared(mut self) -> Loader {
         self.allow_undeclared = true;
+        self
+    }
+
+    /// The kind of the quantities a CSV table creates from their ids (default
+    /// [`QuantityKind::Count`], DESIGN §5): [`QuantityKind::Real`] for ratings, balances or
+    /// anything else that may be negative.
+    ///
+    /// ```
+    /// use crosscheck::{Loader, QuantityKind};
+    ///
+    /// let csv = "quantity,sources,value\nmood,a,-25\nmood,b,30\n";
+    /// assert!(Loader::new().csv_str(csv).is_err()); // a count cannot be negative
+    /// let l = Loader::new().with_default_kind(QuantityKind::Real).csv_str(csv)?;
+    /// assert_eq!(l.set.len(), 2);
+    /// Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_default_kind(mut self, kind: QuantityKind) -> Loader {
+        self.default_kind = Some(kind);
         self
     }
 
@@ -289,6 +309,7 @@ impl Loader {
                     .base
                     .as_ref()
                     .is_some_and(|b| !b.quantities().is_empty()),
+            kind: self.default_kind.unwrap_or(QuantityKind::Count),
         };
         let mut rejected = Vec::new();
         let mut record = csv::StringRecord::new();
@@ -821,6 +842,8 @@ pub(crate) fn csv_number(cell: Option<&str>, field: &'static str) -> Result<Opti
 struct Declared {
     sources: bool,
     quantities: bool,
+    /// The kind of a quantity created from its id.
+    kind: QuantityKind,
 }
 
 fn csv_row(
@@ -874,12 +897,12 @@ fn csv_row(
             cols.get(r, "central"),
         );
         let numeric = low.is_some() || high.is_some() || central.is_some();
-        // A quantity not declared yet will be created as a count (the default).
+        // A quantity not declared yet will be created with the loader's default kind.
         let reader = match set.quantity(quantity) {
             Some(_) => reader_for(set, quantity, profile),
             None => Reader::new()
                 .with_profile(profile)
-                .with_domain(QuantityKind::Count),
+                .with_domain(declared.kind),
         };
         let mut estimate = match (value, numeric) {
             (Some(_), true) => {
@@ -972,8 +995,12 @@ fn csv_row(
         return Err(Error::from_many(unknown));
     }
     if set.quantity(claim.quantity()).is_none() {
-        set.add_quantity(Quantity::new(claim.quantity(), "").map_err(|e| e.at(at.clone()))?)
-            .map_err(|e| e.at(at.clone()))?;
+        set.add_quantity(
+            Quantity::new(claim.quantity(), "")
+                .map_err(|e| e.at(at.clone()))?
+                .with_kind(declared.kind),
+        )
+        .map_err(|e| e.at(at.clone()))?;
     }
     for s in claim.sources() {
         if set.source(s).is_none() {

@@ -136,6 +136,127 @@ pub(crate) fn pooled_warnings(q: &QuantityReport) -> Vec<String> {
     out
 }
 
+/// The track-record table (DESIGN §3.5): a header and one row per source.
+fn source_table(r: &Reconciliation) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let learned = r.learning.is_some();
+    let mut head = vec![
+        "source",
+        "claims",
+        "compared",
+        "in best-supported",
+        "bias",
+        "dispersion",
+        "coverage",
+        "by stance",
+    ];
+    if learned {
+        head.extend(["learned weight", "gated"]);
+    }
+    let pct = |x: Option<f64>| x.map_or_else(|| "—".into(), |x| format!("{:.0} %", 100.0 * x));
+    let ratio =
+        |x: Option<f64>| x.map_or_else(|| "—".into(), |x| format!("×{}", format_ratio(x.exp())));
+    let rows = r
+        .sources
+        .iter()
+        .map(|s| {
+            let stance: Vec<String> = s
+                .by_stance
+                .iter()
+                .filter(|(k, _)| s.by_stance.len() > 1 || k.as_str() != "unknown")
+                .map(|(k, v)| match v.bias {
+                    Some(b) => format!("{k} ×{} ({})", format_ratio(b.exp()), v.claims),
+                    None => format!("{k} ({})", v.claims),
+                })
+                .collect();
+            let mut row = vec![
+                s.id.clone(),
+                s.claims.to_string(),
+                s.compared.to_string(),
+                pct(s.in_best_supported),
+                ratio(s.bias),
+                ratio(s.dispersion),
+                pct(s.coverage),
+                if stance.is_empty() {
+                    "—".into()
+                } else {
+                    stance.join("; ")
+                },
+            ];
+            if learned {
+                row.push(
+                    s.learned_weight
+                        .map_or_else(|| "—".into(), |w| format!("{w:.3}")),
+                );
+                row.push(if s.gated.is_empty() {
+                    String::new()
+                } else {
+                    s.gated.join(", ")
+                });
+            }
+            row
+        })
+        .collect();
+    (head, rows)
+}
+
+/// What the track-record table needs said with it: how to read it, how learning ran,
+/// and the definition splits.
+fn source_notes(r: &Reconciliation) -> Vec<String> {
+    let mut out = vec![
+        "bias: the median ratio of a source's figures to the median of the other claims of the same quantity (counts only); dispersion: the typical factor around it; coverage: how often its plausible interval holds that median".to_string(),
+    ];
+    if let Some(l) = &r.learning {
+        out.push(format!(
+            "learned reliability ({}): {} sources weighted in {} iteration{}{}; {} claim{} gated as magnitude errors; the pooled line `learned` uses these weights (1 = a source of typical error)",
+            l.method,
+            l.sources,
+            l.iterations,
+            if l.iterations == 1 { "" } else { "s" },
+            if l.converged { "" } else { " (not converged)" },
+            l.gated,
+            if l.gated == 1 { "" } else { "s" },
+        ));
+    }
+    for d in &r.definitions {
+        let how = match (d.ratio, d.difference) {
+            (Some(x), _) => format!(
+                "the second group's figures are ×{} the first's",
+                format_ratio(x)
+            ),
+            (None, Some(x)) => {
+                format!("the second group's figures differ by {x:+.2} robust spreads")
+            }
+            _ => String::new(),
+        };
+        out.push(format!(
+            "two definitions? sources split into groups that agree within and not across: {} on {} shared quantities; {how}",
+            d.groups.iter().map(|g| format!("[{}]", g.join(", "))).collect::<Vec<_>>().join(" vs "),
+            d.quantities
+        ));
+    }
+    out
+}
+
+impl Reconciliation {
+    /// The sources' track record (DESIGN §3.5) as an HTML table with its notes: a
+    /// fragment for notebooks, also part of [`Reconciliation::to_html`].
+    #[must_use]
+    pub fn sources_html(&self) -> String {
+        if self.sources.is_empty() {
+            return String::new();
+        }
+        let (head, rows) = source_table(self);
+        let notes: String = source_notes(self)
+            .iter()
+            .map(|l| format!("<li>{}</li>", html_escape(l)))
+            .collect();
+        format!(
+            "<section><h2>Sources' track record</h2>{}<ul>{notes}</ul></section>",
+            html_table(&head, &rows, 1)
+        )
+    }
+}
+
 fn table(rows: &[Vec<String>]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..cols)
@@ -469,6 +590,16 @@ pub fn to_text(r: &Reconciliation) -> String {
     if !lines.is_empty() {
         out.push_str("== constraints between quantities\n");
         for l in lines {
+            let _ = writeln!(out, "   {}", terminal_safe(&l));
+        }
+        out.push('\n');
+    }
+    if !r.sources.is_empty() {
+        out.push_str("== sources' track record\n");
+        let (head, mut rows) = source_table(r);
+        rows.insert(0, head.iter().map(|h| (*h).to_string()).collect());
+        out.push_str(&table(&rows));
+        for l in source_notes(r) {
             let _ = writeln!(out, "   {}", terminal_safe(&l));
         }
         out.push('\n');
@@ -973,6 +1104,16 @@ impl Reconciliation {
             }
             s.push('\n');
         }
+        if !self.sources.is_empty() {
+            s.push_str("## Sources' track record\n\n");
+            let (head, rows) = source_table(self);
+            s.push_str(&md_table(&head, &rows));
+            s.push('\n');
+            for l in source_notes(self) {
+                let _ = writeln!(s, "- {}", md_escape(&l));
+            }
+            s.push('\n');
+        }
         if !self.unclaimed.is_empty() {
             let _ = writeln!(
                 s,
@@ -997,6 +1138,7 @@ impl Reconciliation {
             s.push_str(&quantity_html(q, i == 0));
         }
         s.push_str(&constraints_html(self));
+        s.push_str(&self.sources_html());
         if !self.unclaimed.is_empty() {
             let _ = write!(
                 s,
@@ -1016,6 +1158,7 @@ impl Reconciliation {
             s.push_str(&quantity_html(q, i == 0));
         }
         s.push_str(&constraints_html(self));
+        s.push_str(&self.sources_html());
         s.push_str("</div>");
         s
     }

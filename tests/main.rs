@@ -12,6 +12,7 @@ mod oracles;
 mod properties;
 mod real_cases;
 mod reconcile_cases;
+mod reliability;
 mod render;
 mod table;
 mod time;

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use crosscheck::chart::Chart;
+use crosscheck::reliability::Learner;
 use crosscheck::table::ClaimTable;
 use crosscheck::wording::{Profile, Reader};
 use crosscheck::{ClaimSet, Error, Loader, PartialDate, QuantityKind, Reconciler};
@@ -74,6 +75,14 @@ enum Command {
         /// Let CSV files create sources and quantities the JSON files do not declare.
         #[arg(long)]
         allow_undeclared: bool,
+        /// The kind of the quantities CSV files create from their ids (`real` for
+        /// figures that may be negative).
+        #[arg(long, value_enum, default_value = "count")]
+        kind: KindArg,
+        /// Learn each source's reliability from the data and add the pooled line
+        /// `learned` (method: crosscheck, crh, catd or gtm; default crosscheck).
+        #[arg(long, value_name = "METHOD", num_args = 0..=1, default_missing_value = "crosscheck")]
+        learn_reliability: Option<String>,
     },
     /// Read one wording and show the reading: intervals, central value, rule and reach.
     Read {
@@ -94,6 +103,9 @@ enum Command {
         /// Let CSV files create sources and quantities the JSON files do not declare.
         #[arg(long)]
         allow_undeclared: bool,
+        /// The kind of the quantities CSV files create from their ids.
+        #[arg(long, value_enum, default_value = "count")]
+        kind: KindArg,
     },
     /// Reconcile a large numeric CSV claim table on the columnar fast path (quantity,
     /// sources, low, high, central, id, level), one line per quantity.
@@ -142,6 +154,15 @@ enum KindArg {
     Real,
 }
 
+impl From<KindArg> for QuantityKind {
+    fn from(k: KindArg) -> QuantityKind {
+        match k {
+            KindArg::Count => QuantityKind::Count,
+            KindArg::Real => QuantityKind::Real,
+        }
+    }
+}
+
 /// Bad input: every problem, printed one a line; exit code 1.
 struct Bad(Vec<String>);
 
@@ -163,15 +184,21 @@ fn main() -> ExitCode {
             profile,
             detail,
             allow_undeclared,
+            kind,
+            learn_reliability,
         } => reconcile(
             &files,
             format,
             output.as_deref(),
-            lenient,
             as_of.as_deref(),
-            profile.into(),
             detail,
-            allow_undeclared,
+            learn_reliability.as_deref(),
+            &LoadOptions {
+                lenient,
+                allow_undeclared,
+                profile: profile.into(),
+                kind: kind.into(),
+            },
         ),
         Command::Read {
             wording,
@@ -181,7 +208,16 @@ fn main() -> ExitCode {
         Command::Check {
             files,
             allow_undeclared,
-        } => check(&files, allow_undeclared),
+            kind,
+        } => check(
+            &files,
+            &LoadOptions {
+                lenient: false,
+                allow_undeclared,
+                profile: Profile::Default,
+                kind: kind.into(),
+            },
+        ),
         Command::Table {
             file,
             output,
@@ -206,13 +242,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// Loads the files: JSON first (each adding to the last), then CSV on that base. Strict
-/// unless `lenient`; returns the set and the rejected records.
-fn load(
-    files: &[PathBuf],
+/// How files are loaded.
+struct LoadOptions {
     lenient: bool,
     allow_undeclared: bool,
-) -> Result<(ClaimSet, Vec<Error>), Bad> {
+    profile: Profile,
+    kind: QuantityKind,
+}
+
+/// Loads the files: JSON first (each adding to the last), then CSV on that base. Strict
+/// unless `lenient`; returns the set and the rejected records.
+fn load(files: &[PathBuf], opts: &LoadOptions) -> Result<(ClaimSet, Vec<Error>), Bad> {
     let ext = |p: &Path| {
         p.extension()
             .and_then(|e| e.to_str())
@@ -231,8 +271,12 @@ fn load(
     let mut set = ClaimSet::new();
     let mut rejected = Vec::new();
     let loader = |set: &ClaimSet| {
-        let mut l = Loader::new().lenient().with_base(set.clone());
-        if allow_undeclared {
+        let mut l = Loader::new()
+            .lenient()
+            .with_profile(opts.profile)
+            .with_default_kind(opts.kind)
+            .with_base(set.clone());
+        if opts.allow_undeclared {
             l = l.allow_undeclared();
         }
         l
@@ -246,22 +290,20 @@ fn load(
         set = loaded.set;
         rejected.extend(loaded.rejected);
     }
-    if !lenient && !rejected.is_empty() {
+    if !opts.lenient && !rejected.is_empty() {
         return Err(Bad(rejected.iter().map(ToString::to_string).collect()));
     }
     Ok((set, rejected))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn reconcile(
     files: &[PathBuf],
     format: Option<Format>,
     output: Option<&Path>,
-    lenient: bool,
     as_of: Option<&str>,
-    profile: Profile,
     detail: bool,
-    allow_undeclared: bool,
+    learn: Option<&str>,
+    opts: &LoadOptions,
 ) -> Result<(), Bad> {
     let as_of = match as_of {
         Some(d) => Some(
@@ -270,29 +312,14 @@ fn reconcile(
         ),
         None => None,
     };
-    let (set, rejected) = if profile == Profile::Default {
-        load(files, lenient, allow_undeclared)?
-    } else {
-        // Re-read with the profile: the Loader takes it for wording without its own.
-        let mut set = ClaimSet::new();
-        let mut rejected = Vec::new();
-        for f in files {
-            let mut l = Loader::new()
-                .lenient()
-                .with_profile(profile)
-                .with_base(set.clone());
-            if allow_undeclared {
-                l = l.allow_undeclared();
-            }
-            let loaded = l.path(f)?;
-            set = loaded.set;
-            rejected.extend(loaded.rejected);
-        }
-        if !lenient && !rejected.is_empty() {
-            return Err(Bad(rejected.iter().map(ToString::to_string).collect()));
-        }
-        (set, rejected)
+    let learn = match learn {
+        Some(m) => Some(
+            m.parse::<Learner>()
+                .map_err(|e| Bad(vec![format!("--learn-reliability: {e}")]))?,
+        ),
+        None => None,
     };
+    let (set, rejected) = load(files, opts)?;
     for e in &rejected {
         eprintln!("rejected: {e}");
     }
@@ -301,6 +328,9 @@ fn reconcile(
     } else {
         Reconciler::new().compact()
     };
+    if let Some(m) = learn {
+        reconciler = reconciler.with_learned_reliability(m);
+    }
     if let Some(d) = as_of {
         let later = set
             .claims()
@@ -351,10 +381,7 @@ fn write_out(output: Option<&Path>, text: &str) -> Result<(), Bad> {
 }
 
 fn read(wording: &str, profile: Profile, kind: KindArg) -> Result<(), Bad> {
-    let domain = match kind {
-        KindArg::Count => QuantityKind::Count,
-        KindArg::Real => QuantityKind::Real,
-    };
+    let domain = QuantityKind::from(kind);
     let e = Reader::new()
         .with_profile(profile)
         .with_domain(domain)
@@ -387,8 +414,8 @@ fn read(wording: &str, profile: Profile, kind: KindArg) -> Result<(), Bad> {
     write_out(None, &s)
 }
 
-fn check(files: &[PathBuf], allow_undeclared: bool) -> Result<(), Bad> {
-    let (set, _) = load(files, false, allow_undeclared)?;
+fn check(files: &[PathBuf], opts: &LoadOptions) -> Result<(), Bad> {
+    let (set, _) = load(files, opts)?;
     write_out(
         None,
         &format!(

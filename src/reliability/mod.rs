@@ -27,9 +27,11 @@
 //!    its weight. Errors are clipped at the gate, one-sided claims count half a claim and
 //!    only their violation, and per stance the variance is shrunk toward the source's own.
 //! 5. Each quantity's value is then the weighted median (log scale: ratios of counts are
-//!    heavy-tailed) or the weighted mean (linear scale) of its figures with weights
-//!    `1/σ²` (a joint claim at its most reliable source's), clipped into the hard
-//!    intervals of the claims when those share a value. Steps 3–5 repeat to a fixed point.
+//!    heavy-tailed; the value is a figure somebody claimed) or the weighted mean (linear
+//!    scale) of its figures with weights `1/σ²` (a joint claim at its most reliable
+//!    source's). Each figure's error is measured against the value of the *other* figures
+//!    (leave one out), so a source that sets a value earns nothing for agreeing with itself.
+//!    Steps 3–5 repeat to a fixed point.
 //! 6. Sources that split into stable groups agreeing within and not across are reported
 //!    as [`DefinitionSplit`]s (two definitions of one quantity, not errors).
 //!
@@ -121,7 +123,7 @@ pub struct SourceRecord {
     /// The median natural-log ratio of its figures to the median of the other claims of
     /// the same quantity (positive: it says more than the others). Counts only (log scale).
     pub bias: Option<f64>,
-    /// The median absolute deviation of those log ratios from `bias`.
+    /// The median absolute deviation of those log ratios from `bias` (two or more).
     pub dispersion: Option<f64>,
     /// The share of its compared claims whose plausible interval holds the median of the
     /// other claims.
@@ -188,6 +190,8 @@ pub const LEARNED: &str = "learned";
 const GATE_LOG: f64 = 4.605_170_185_988_092;
 /// Magnitude gate on the linear scale, in robust spreads.
 const GATE_LINEAR: f64 = 50.0;
+/// What a gated claim counts as against its sources, in typical errors.
+const HUBER: f64 = 3.0;
 /// Iteration limit.
 const MAX_ITERATIONS: usize = 50;
 /// Quantities with more distinct sources than this add no pairs to the definition split
@@ -445,7 +449,7 @@ fn learn_crosscheck(p: &Problem) -> Fit {
                 }
             }
             let pool = Pool::new(&kept, median);
-            let mut t = pool.value(None).unwrap_or(f64::NAN);
+            let t = pool.value(None).unwrap_or(f64::NAN);
             // Each figure's error is measured against the value of the others (leave one
             // out), so a source that sets a value is not rewarded for agreeing with itself.
             for (j, &(_, w, i)) in kept.iter().enumerate() {
@@ -457,16 +461,6 @@ fn learn_crosscheck(p: &Problem) -> Fit {
                     item_weight[i] = 0.0;
                     others[i] = None;
                 }
-            }
-            // Clipped into the hard intervals of the (ungated) claims when they share a value.
-            let (lo, hi) = list
-                .iter()
-                .filter(|&&i| !gated[i])
-                .fold((f64::NEG_INFINITY, f64::INFINITY), |(lo, hi), &i| {
-                    (lo.max(p.items[i].hard.0), hi.min(p.items[i].hard.1))
-                });
-            if lo <= hi {
-                t = t.clamp(lo, hi);
             }
             if !t.is_finite() {
                 continue;
@@ -485,8 +479,12 @@ fn learn_crosscheck(p: &Problem) -> Fit {
             let Some(t) = next[it.q] else { continue };
             let unit = if p.log[it.q] { 1.0 } else { p.spread[it.q] };
             let cap = if p.log[it.q] { GATE_LOG } else { GATE_LINEAR };
+            // A gated claim is flagged for the reader, not averaged; against its sources it
+            // counts as a bad miss (HUBER typical errors once those are known), so a single
+            // slip of units does not outweigh a source's every other claim.
+            let slip = prior.map_or(cap, |s0| (HUBER * s0.sqrt()).min(cap));
             let (e, k) = match it.obs {
-                _ if gated[i] => (cap, 1.0),
+                _ if gated[i] => (slip, 1.0),
                 Obs::Point(y) => match others[i] {
                     Some(o) => (((y - o) / unit).clamp(-cap, cap), 1.0),
                     None => continue,
@@ -853,7 +851,24 @@ fn learned_lines(
                 .collect();
             match fit.truth[qi] {
                 Some(t) => {
-                    let v = back(log, t);
+                    // A weighted median is a claimed figure: report it as claimed, not as
+                    // exp(ln(figure)).
+                    let claimed = mine.iter().find_map(|&i| match (p.items[i].obs, fit.gated[i]) {
+                        (Obs::Point(y), false) if y == t => q.claims[p.items[i].row].central,
+                        _ => None,
+                    });
+                    let claimed = claimed.or_else(|| {
+                        mine.iter().find_map(|&i| match (p.items[i].obs, fit.gated[i]) {
+                            (Obs::Point(y), false) if y == t => {
+                                match pool::entry(&q.claims[p.items[i].row], scale) {
+                                    Entry::Figure { central, .. } => Some(central),
+                                    _ => None,
+                                }
+                            }
+                            _ => None,
+                        })
+                    });
+                    let v = claimed.unwrap_or_else(|| back(log, t));
                     line.value = Some(v).filter(|v| v.is_finite());
                     if let Some(se) = fit.se[qi].filter(|_| line.used >= 2) {
                         let (lo, hi) = (back(log, t - 1.96 * se), back(log, t + 1.96 * se));
@@ -973,7 +988,7 @@ fn records(
         .zip(acc)
         .map(|(id, mut a)| {
             let bias = (!a.ratios.is_empty()).then(|| median_of(&mut a.ratios));
-            let dispersion = bias.map(|b| {
+            let dispersion = bias.filter(|_| a.ratios.len() >= 2).map(|b| {
                 let mut d: Vec<f64> = a.ratios.iter().map(|x| (x - b).abs()).collect();
                 median_of(&mut d)
             });
@@ -1204,7 +1219,16 @@ impl numeric::Dataset {
                 .truth
                 .iter()
                 .zip(&p.log)
-                .map(|(t, &lg)| t.map_or(f64::NAN, |t| back(lg, t)))
+                .zip(self.claims())
+                .map(|((t, &lg), c)| match t {
+                    // A claimed figure is reported as claimed.
+                    Some(t) => c
+                        .iter()
+                        .map(|x| x.1)
+                        .find(|&v| on(lg, v) == *t)
+                        .unwrap_or_else(|| back(lg, *t)),
+                    None => f64::NAN,
+                })
                 .collect(),
             weights: fit.weight,
             iterations: fit.iterations,
