@@ -212,7 +212,13 @@ fn source_notes(r: &Reconciliation) -> Vec<String> {
             l.sources,
             l.iterations,
             if l.iterations == 1 { "" } else { "s" },
-            if l.converged { "" } else { " (not converged)" },
+            if l.converged {
+                String::new()
+            } else if l.cycling > 0 {
+                format!(" (no fixed point: {} value{} alternate between claimed figures)", l.cycling, if l.cycling == 1 { "" } else { "s" })
+            } else {
+                " (not converged)".to_string()
+            },
             l.gated,
             if l.gated == 1 { "" } else { "s" },
         ));

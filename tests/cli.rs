@@ -276,3 +276,57 @@ fn as_of_leaves_later_claims_out() {
         Some(1)
     );
 }
+
+#[test]
+fn learned_reliability_is_opt_in_named_and_in_the_json() {
+    // Ratings may be negative: the quantities are real (`--kind real`).
+    let f = "tests/data/cli/ratings.csv";
+    let o = run(&["reconcile", f, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "a count cannot be negative");
+    let o = run(&["reconcile", f, "--kind", "real", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v["quantities"][0]["pooled"].get("learned").is_none());
+    assert!(v["sources"][0]["learned_weight"].is_null());
+    for (args, method) in [
+        (vec!["--learn-reliability"], "crosscheck"),
+        (vec!["--learn-reliability", "crh"], "crh"),
+    ] {
+        let mut a = vec!["reconcile", f, "--kind", "real", "--format", "json"];
+        a.extend(args);
+        let o = run(&a);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(v["learning"]["method"], method);
+        let mood = v["quantities"][1]["pooled"]["learned"]["value"]
+            .as_f64()
+            .unwrap();
+        assert!((-30.0..=-20.0).contains(&mood), "{method}: {mood}");
+        let w: Vec<f64> = v["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["learned_weight"].as_f64().unwrap())
+            .collect();
+        assert!(w[3] < w[0] && w[3] < w[1] && w[3] < w[2], "{method}: {w:?}");
+    }
+    let o = run(&[
+        "reconcile",
+        f,
+        "--kind",
+        "real",
+        "--learn-reliability",
+        "crhh",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("crosscheck, crh, catd, gtm"),
+        "{}",
+        stderr(&o)
+    );
+    // The text report names the method and shows the weights.
+    let o = run(&["reconcile", f, "--kind", "real", "--learn-reliability"]);
+    let out = stdout(&o);
+    assert!(out.contains("learned reliability (crosscheck)"), "{out}");
+    assert!(out.contains("== sources' track record"), "{out}");
+}

@@ -177,6 +177,12 @@ pub struct Learning {
     pub iterations: usize,
     /// Whether the estimates reached a fixed point.
     pub converged: bool,
+    /// Without a fixed point: how many quantities' values still moved in the last
+    /// iteration (crosscheck's learner stops when fewer than 0.1 % of the quantities move
+    /// and the weights change by less than 1 % three rounds running: a weighted median
+    /// flipping between two claimed figures).
+    #[serde(default)]
+    pub cycling: usize,
     /// Sources with a learned weight.
     pub sources: usize,
     /// Claims flagged as magnitude errors.
@@ -212,7 +218,6 @@ struct Item {
     sources: Vec<usize>,
     stance: usize,
     obs: Obs,
-    hard: (f64, f64),
 }
 
 struct Problem {
@@ -292,7 +297,6 @@ fn build(reports: &[QuantityReport], source_index: &HashMap<&str, usize>) -> Pro
                     .position(|s| *s == r.stance.as_str())
                     .unwrap_or(3),
                 obs,
-                hard: (on(lg, r.hard.inf()), on(lg, r.hard.sup())),
             });
         }
         by_q.push(mine);
@@ -372,25 +376,66 @@ struct Fit {
     item_weight: Vec<f64>,
     iterations: usize,
     converged: bool,
+    /// Quantities whose value still moved in the last iteration (a limit cycle).
+    cycling: usize,
 }
 
 /// crosscheck's learner (module docs).
 fn learn_crosscheck(p: &Problem) -> Fit {
     let n_items = p.items.len();
     let ns = p.n_sources;
+    let nq = p.by_q.len();
     // Quantities with two or more distinct source sets say something about reliability.
     let informative: Vec<bool> = p
         .by_q
         .iter()
         .map(|list| {
-            let sets: BTreeSet<&Vec<usize>> = list.iter().map(|&i| &p.items[i].sources).collect();
-            sets.len() >= 2
+            let first = list.first().map(|&i| &p.items[i].sources);
+            list.iter().any(|&i| Some(&p.items[i].sources) != first)
         })
         .collect();
+    // Each quantity's figures in value order, sorted once (the values never change).
+    let sorted: Vec<Vec<usize>> = p
+        .by_q
+        .iter()
+        .map(|list| {
+            let mut v: Vec<(f64, usize)> = list
+                .iter()
+                .filter_map(|&i| match p.items[i].obs {
+                    Obs::Point(y) => Some((y, i)),
+                    _ => None,
+                })
+                .collect();
+            v.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            v.into_iter().map(|x| x.1).collect()
+        })
+        .collect();
+    // Dense (source, stance) keys: a weight per stance for sources that speak in several.
+    let mut key_of: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut keys: Vec<(usize, usize)> = Vec::new();
+    let item_keys: Vec<Vec<usize>> = p
+        .items
+        .iter()
+        .map(|it| {
+            it.sources
+                .iter()
+                .map(|&s| {
+                    *key_of.entry((s, it.stance)).or_insert_with(|| {
+                        keys.push((s, it.stance));
+                        keys.len() - 1
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let mut stances_of = vec![0usize; ns];
+    for &(s, _) in &keys {
+        stances_of[s] += 1;
+    }
     let mut weight = vec![1.0; ns];
-    let mut stance_weight: HashMap<(usize, usize), f64> = HashMap::new();
-    let mut truth: Vec<Option<f64>> = vec![None; p.by_q.len()];
-    let mut se: Vec<Option<f64>> = vec![None; p.by_q.len()];
+    let mut key_weight = vec![1.0; keys.len()];
+    let mut truth: Vec<Option<f64>> = vec![None; nq];
+    let mut se: Vec<Option<f64>> = vec![None; nq];
     let mut gated = vec![false; n_items];
     let mut item_weight = vec![0.0; n_items];
     let mut others: Vec<Option<f64>> = vec![None; n_items];
@@ -398,38 +443,43 @@ fn learn_crosscheck(p: &Problem) -> Fit {
     let mut iterations = 0;
     let mut converged = false;
     let mut learned = vec![false; ns];
+    let mut pts: Vec<(f64, f64, usize)> = Vec::new();
+    let mut kept: Vec<(f64, f64, usize)> = Vec::new();
+    let (mut all, mut pool) = (Pool::default(), Pool::default());
+    let mut sse = vec![0.0; ns];
+    let mut n = vec![0.0; ns];
+    let mut key_sse = vec![0.0; keys.len()];
+    let mut key_n = vec![0.0; keys.len()];
+    let mut all_e2: Vec<f64> = Vec::new();
+    let (mut calm, mut cycling) = (0usize, 0usize);
     while iterations < MAX_ITERATIONS {
         iterations += 1;
+        let first = prior.is_none();
         // Values given the weights (the first pass: unweighted lower medians).
-        let w_item = |i: usize| -> f64 {
-            let it = &p.items[i];
-            it.sources
-                .iter()
-                .map(|&s| {
-                    stance_weight
-                        .get(&(s, it.stance))
-                        .copied()
-                        .unwrap_or(weight[s])
-                })
-                .fold(0.0, f64::max)
-        };
-        let mut next = vec![None; p.by_q.len()];
-        for (qi, list) in p.by_q.iter().enumerate() {
-            let log = p.log[qi];
-            let mut pts: Vec<(f64, f64, usize)> = list
-                .iter()
-                .filter_map(|&i| match p.items[i].obs {
-                    Obs::Point(y) => Some((y, if prior.is_some() { w_item(i) } else { 1.0 }, i)),
-                    _ => None,
-                })
-                .collect();
-            if pts.is_empty() {
+        let mut next = vec![None; nq];
+        for (qi, order) in sorted.iter().enumerate() {
+            if order.is_empty() {
                 continue;
             }
-            pts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
-            let median = log || prior.is_none();
-            let all = Pool::new(&pts, median);
-            let t_all = all.value(None).unwrap_or(f64::NAN);
+            let log = p.log[qi];
+            pts.clear();
+            pts.extend(order.iter().map(|&i| {
+                let w = if first {
+                    1.0
+                } else {
+                    item_keys[i]
+                        .iter()
+                        .map(|&k| key_weight[k])
+                        .fold(0.0, f64::max)
+                };
+                match p.items[i].obs {
+                    Obs::Point(y) => (y, w, i),
+                    _ => (f64::NAN, 0.0, i),
+                }
+            }));
+            let median = log || first;
+            all.fill(&pts, median);
+            let t_all = all.value(&pts, None).unwrap_or(f64::NAN);
             // The gate: a figure a magnitude away both from the value of all and from the
             // value of the others (so of two figures a magnitude apart, the one the more
             // reliable sources stand behind stays).
@@ -439,39 +489,41 @@ fn learn_crosscheck(p: &Problem) -> Fit {
                 GATE_LINEAR * p.spread[qi]
             };
             let far = |y: f64, t: f64| (y - t).abs() > gate;
-            let mut kept = Vec::with_capacity(pts.len());
+            kept.clear();
             for (j, &(y, _, i)) in pts.iter().enumerate() {
                 gated[i] = pts.len() >= 2
                     && far(y, t_all)
-                    && all.value(Some(j)).is_some_and(|o| far(y, o));
-                if !gated[i] {
-                    kept.push(pts[j]);
-                }
-            }
-            let pool = Pool::new(&kept, median);
-            let t = pool.value(None).unwrap_or(f64::NAN);
-            // Each figure's error is measured against the value of the others (leave one
-            // out), so a source that sets a value is not rewarded for agreeing with itself.
-            for (j, &(_, w, i)) in kept.iter().enumerate() {
-                item_weight[i] = w;
-                others[i] = pool.value(Some(j));
-            }
-            for &(_, _, i) in &pts {
+                    && all.value(&pts, Some(j)).is_some_and(|o| far(y, o));
                 if gated[i] {
                     item_weight[i] = 0.0;
                     others[i] = None;
+                } else {
+                    kept.push(pts[j]);
                 }
             }
-            if !t.is_finite() {
-                continue;
+            let (set, pl) = if kept.len() == pts.len() {
+                (&pts, &all)
+            } else {
+                pool.fill(&kept, median);
+                (&kept, &pool)
+            };
+            let t = pl.value(set, None).unwrap_or(f64::NAN);
+            // Each figure's error is measured against the value of the others (leave one
+            // out), so a source that sets a value is not rewarded for agreeing with itself.
+            for (j, &(_, w, i)) in set.iter().enumerate() {
+                item_weight[i] = w;
+                others[i] = pl.value(set, Some(j));
             }
-            next[qi] = Some(t);
+            if t.is_finite() {
+                next[qi] = Some(t);
+            }
         }
         // Errors given the values.
-        let mut sse = vec![0.0; ns];
-        let mut n = vec![0.0; ns];
-        let mut by_stance: HashMap<(usize, usize), (f64, f64)> = HashMap::new();
-        let mut all_e2: Vec<f64> = Vec::new();
+        sse.iter_mut().for_each(|x| *x = 0.0);
+        n.iter_mut().for_each(|x| *x = 0.0);
+        key_sse.iter_mut().for_each(|x| *x = 0.0);
+        key_n.iter_mut().for_each(|x| *x = 0.0);
+        all_e2.clear();
         for (i, it) in p.items.iter().enumerate() {
             if !informative[it.q] {
                 continue;
@@ -492,27 +544,26 @@ fn learn_crosscheck(p: &Problem) -> Fit {
                 Obs::Lower(b) => (((b - t).max(0.0) / unit).min(cap), 0.5),
                 Obs::Upper(b) => (((t - b).max(0.0) / unit).min(cap), 0.5),
             };
-            if matches!(it.obs, Obs::Point(_)) {
+            if first && matches!(it.obs, Obs::Point(_)) {
                 all_e2.push(e * e);
             }
-            for &s in &it.sources {
+            for (&s, &key) in it.sources.iter().zip(&item_keys[i]) {
                 sse[s] += e * e;
                 n[s] += k;
-                let a = by_stance.entry((s, it.stance)).or_insert((0.0, 0.0));
-                a.0 += e * e;
-                a.1 += k;
+                key_sse[key] += e * e;
+                key_n[key] += k;
             }
         }
         let s0 = *prior.get_or_insert_with(|| {
-            let m = if all_e2.is_empty() {
-                0.0
-            } else {
-                median_of(&mut all_e2.clone())
-            };
             let mean = if all_e2.is_empty() {
                 0.0
             } else {
                 all_e2.iter().sum::<f64>() / all_e2.len() as f64
+            };
+            let m = if all_e2.is_empty() {
+                0.0
+            } else {
+                median_of(&mut all_e2)
             };
             if m > 0.0 {
                 m
@@ -522,37 +573,42 @@ fn learn_crosscheck(p: &Problem) -> Fit {
                 1.0
             }
         });
-        let mut next_w = vec![1.0; ns];
+        let mut change: f64 = 0.0;
         for s in 0..ns {
             learned[s] = n[s] > 0.0;
             let var = (s0 + 0.5 * sse[s]) / (1.0 + 0.5 * n[s]);
-            next_w[s] = s0 / var;
+            let w = s0 / var;
+            change = change.max((w - weight[s]).abs() / w.max(weight[s]));
+            weight[s] = w;
         }
         // Per stance, shrunk toward the source's own variance (two pseudo-claims), only
         // for sources that speak in more than one stance.
-        let mut stances_of: HashMap<usize, usize> = HashMap::new();
-        for &(s, _) in by_stance.keys() {
-            *stances_of.entry(s).or_default() += 1;
+        for (k, &(s, _)) in keys.iter().enumerate() {
+            let w = if stances_of[s] > 1 {
+                let vs = s0 / weight[s];
+                s0 / ((2.0 * vs + 0.5 * key_sse[k]) / (2.0 + 0.5 * key_n[k]))
+            } else {
+                weight[s]
+            };
+            change = change.max((w - key_weight[k]).abs() / w.max(key_weight[k]));
+            key_weight[k] = w;
         }
-        let mut next_sw = HashMap::new();
-        for (&(s, k), &(e2, m)) in &by_stance {
-            if stances_of[&s] > 1 {
-                let vs = s0 / next_w[s];
-                let var = (2.0 * vs + 0.5 * e2) / (2.0 + 0.5 * m);
-                next_sw.insert((s, k), s0 / var);
-            }
-        }
-        let change = next_w
-            .iter()
-            .zip(&weight)
-            .map(|(a, b)| (a - b).abs() / a.max(*b))
-            .fold(0.0, f64::max);
-        let same_truth = next == truth;
-        weight = next_w;
-        stance_weight = next_sw;
+        let moved = next.iter().zip(&truth).filter(|(a, b)| a != b).count();
         truth = next;
-        if iterations > 1 && same_truth && change < 1e-9 {
+        // A fixed point: the weights stopped moving (to 1e-9) and, with them, the values.
+        if !first && (change < 1e-9 || (moved == 0 && change < 1e-6)) {
             converged = true;
+            break;
+        }
+        // A limit cycle: a few weighted medians keep flipping between two claimed figures
+        // as the weights nudge each other; three calm rounds in a row end the iteration.
+        calm = if !first && moved * 1000 <= nq && change < 1e-2 {
+            calm + 1
+        } else {
+            0
+        };
+        cycling = moved;
+        if calm >= 3 {
             break;
         }
     }
@@ -578,57 +634,55 @@ fn learn_crosscheck(p: &Problem) -> Fit {
         item_weight,
         iterations,
         converged,
+        cycling: if converged { 0 } else { cycling },
     }
 }
 
-/// One quantity's figures sorted by value, with prefix sums of their weights: the lower
-/// weighted median or the weighted mean of all of them, or of all but one, in O(log n).
-struct Pool<'a> {
-    pts: &'a [(f64, f64, usize)],
+/// Prefix sums over one quantity's figures (sorted by value): the lower weighted median or
+/// the weighted mean of all of them, or of all but one, in O(log n). The buffers are
+/// reused from quantity to quantity.
+#[derive(Default)]
+struct Pool {
     prefix: Vec<f64>,
     sum: f64,
     median: bool,
 }
 
-impl<'a> Pool<'a> {
-    fn new(pts: &'a [(f64, f64, usize)], median: bool) -> Pool<'a> {
-        let mut prefix = Vec::with_capacity(pts.len());
+impl Pool {
+    fn fill(&mut self, pts: &[(f64, f64, usize)], median: bool) {
+        self.prefix.clear();
         let mut acc = 0.0;
         let mut sum = 0.0;
         for p in pts {
             acc += p.1.max(0.0);
             sum += p.1.max(0.0) * p.0;
-            prefix.push(acc);
+            self.prefix.push(acc);
         }
-        Pool {
-            pts,
-            prefix,
-            sum,
-            median,
-        }
+        self.sum = sum;
+        self.median = median;
     }
 
     /// The value of all figures, or of all but the one at `skip` (`None` if none is left).
-    fn value(&self, skip: Option<usize>) -> Option<f64> {
-        let n = self.pts.len() - usize::from(skip.is_some());
+    fn value(&self, pts: &[(f64, f64, usize)], skip: Option<usize>) -> Option<f64> {
+        let n = pts.len() - usize::from(skip.is_some());
         if n == 0 {
             return None;
         }
         let total = self.prefix.last().copied().unwrap_or(0.0);
-        let wj = skip.map_or(0.0, |j| self.pts[j].1.max(0.0));
+        let wj = skip.map_or(0.0, |j| pts[j].1.max(0.0));
         let w = total - wj;
         let unweighted = !(w > 0.0 && w.is_finite());
         if !self.median {
             if !unweighted {
-                let s = self.sum - skip.map_or(0.0, |j| wj * self.pts[j].0);
+                let s = self.sum - skip.map_or(0.0, |j| wj * pts[j].0);
                 let v = s / w;
                 if v.is_finite() {
                     return Some(v);
                 }
             }
-            let s: f64 = (0..self.pts.len())
+            let s: f64 = (0..pts.len())
                 .filter(|&k| Some(k) != skip)
-                .map(|k| self.pts[k].0)
+                .map(|k| pts[k].0)
                 .sum();
             return Some(s / n as f64);
         }
@@ -637,12 +691,12 @@ impl<'a> Pool<'a> {
             _ => k,
         };
         if unweighted {
-            return Some(self.pts[at((n - 1) / 2)].0);
+            return Some(pts[at((n - 1) / 2)].0);
         }
         // The first figure (in value order, the skipped one left out) at which the
         // cumulative weight reaches half of the rest.
         let cum = |k: usize| self.prefix[k] - skip.filter(|&j| k >= j).map_or(0.0, |_| wj);
-        let (mut lo, mut hi) = (0usize, self.pts.len() - 1);
+        let (mut lo, mut hi) = (0usize, pts.len() - 1);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             if cum(mid) >= w / 2.0 {
@@ -652,12 +706,12 @@ impl<'a> Pool<'a> {
             }
         }
         if Some(lo) == skip {
-            lo = (lo + 1).min(self.pts.len() - 1);
+            lo = (lo + 1).min(pts.len() - 1);
             if Some(lo) == skip {
                 lo -= 1;
             }
         }
-        Some(self.pts[lo].0)
+        Some(pts[lo].0)
     }
 }
 
@@ -686,6 +740,7 @@ fn learn_numeric(p: &Problem, method: Learner, reports: &[QuantityReport], names
                 item_weight: vec![0.0; p.items.len()],
                 iterations: 0,
                 converged: true,
+                cycling: 0,
             };
         }
     };
@@ -734,6 +789,7 @@ fn learn_numeric(p: &Problem, method: Learner, reports: &[QuantityReport], names
         item_weight,
         iterations: t.iterations,
         converged: t.converged,
+        cycling: 0,
     }
 }
 
@@ -790,6 +846,7 @@ pub(crate) fn track(reports: &mut [QuantityReport], learner: Option<Learner>) ->
             converged: fit.converged,
             sources: fit.learned.iter().filter(|x| **x).count(),
             gated: fit.gated.iter().filter(|x| **x).count(),
+            cycling: fit.cycling,
         });
     }
     Tracked {
@@ -1200,7 +1257,6 @@ impl numeric::Dataset {
                     sources: vec![s],
                     stance: 3,
                     obs: Obs::Point(on(lg, v)),
-                    hard: (f64::NEG_INFINITY, f64::INFINITY),
                 });
             }
             by_q.push(mine);
