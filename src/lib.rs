@@ -40,19 +40,27 @@
 //! - Reconciling: envelope, consensus, support profile and best-supported regions
 //!   (Marzullo), pairwise [`Relation`]s, clusters and dissenters, a [`Verdict`], a stance
 //!   breakdown, and [`pool`]ed estimates (weighted median, linear opinion pool,
-//!   Brooks–Iyengar, fixed- and random-effects meta-analysis) with leave-one-out influence.
+//!   Brooks–Iyengar, fixed- and random-effects meta-analysis) with leave-one-out influence;
+//!   figures as of a date ([`time`]) and constraints between quantities ([`Constraint`]).
+//! - Sources: every [`Reconciliation`] carries each source's track record; [`reliability`]
+//!   learns source weights from the data (opt-in, named `learned`) with crosscheck's own
+//!   learner or CRH, CATD and GTM.
 //!
 //! # Costs
 //!
 //! Per quantity with n claims: the summary is O(n log n) (one sort of the endpoints);
 //! pooled estimates O(n log n) each and O(n² log n) with leave-one-out influence; listing
 //! every pair is O(n²) and happens only on demand above a limit
-//! ([`Reconciler::with_relation_limit`]).
+//! ([`Reconciler::with_relation_limit`]). The sources' track record is O(n log n) over all
+//! claims; learned reliability O(n log n) once plus O(n) per iteration (at most 50).
 //!
 //! # Examples
 //!
 //! - `cargo run --example kursk`: the seed report's claims, reconciled.
-//! - `cargo run --example reconcile -- FILE [--format text|json] [--lenient]`: any claim file.
+//! - `cargo run --example reconcile -- FILE [--format text|json] [--lenient]
+//!   [--learn-reliability]`: any claim file.
+//! - `cargo run --release --example truth_discovery`: learned reliability scored on known
+//!   truth.
 //!
 //! # Cargo features
 //!

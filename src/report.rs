@@ -243,7 +243,53 @@ fn source_notes(r: &Reconciliation) -> Vec<String> {
     out
 }
 
+/// The track record as text: a heading, the table and its notes.
+fn sources_text(r: &Reconciliation) -> String {
+    let mut out = String::from("== sources' track record\n");
+    let (head, mut rows) = source_table(r);
+    rows.insert(0, head.iter().map(|h| (*h).to_string()).collect());
+    out.push_str(&table(&rows));
+    for l in source_notes(r) {
+        let _ = writeln!(out, "   {}", terminal_safe(&l));
+    }
+    terminal_safe_lines(out)
+}
+
+/// The sources' track record of a reconciliation on its own (DESIGN §3.5): `Display` as
+/// text, [`SourceTable::to_html`], and a table in evcxr notebooks.
+///
+/// ```
+/// use crosscheck::{ClaimSet, Reconciler};
+///
+/// let set = ClaimSet::from_csv_str("quantity,sources,value\nq,a,100\nq,b,120\n")?;
+/// let r = Reconciler::new().reconcile(&set);
+/// assert!(r.source_table().to_string().contains("sources' track record"));
+/// Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct SourceTable<'a>(pub &'a Reconciliation);
+
+impl SourceTable<'_> {
+    /// The table as an HTML fragment.
+    #[must_use]
+    pub fn to_html(&self) -> String {
+        format!("<div class=\"crosscheck\">{CSS}{}</div>", self.0.sources_html())
+    }
+}
+
+impl fmt::Display for SourceTable<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&sources_text(self.0))
+    }
+}
+
 impl Reconciliation {
+    /// The sources' track record on its own, for printing or a notebook.
+    #[must_use]
+    pub fn source_table(&self) -> SourceTable<'_> {
+        SourceTable(self)
+    }
+
     /// The sources' track record (DESIGN §3.5) as an HTML table with its notes: a
     /// fragment for notebooks, also part of [`Reconciliation::to_html`].
     #[must_use]
@@ -601,13 +647,7 @@ pub fn to_text(r: &Reconciliation) -> String {
         out.push('\n');
     }
     if !r.sources.is_empty() {
-        out.push_str("== sources' track record\n");
-        let (head, mut rows) = source_table(r);
-        rows.insert(0, head.iter().map(|h| (*h).to_string()).collect());
-        out.push_str(&table(&rows));
-        for l in source_notes(r) {
-            let _ = writeln!(out, "   {}", terminal_safe(&l));
-        }
+        out.push_str(&sources_text(r));
         out.push('\n');
     }
     if !r.unclaimed.is_empty() {
