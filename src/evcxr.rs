@@ -88,7 +88,10 @@ impl ClaimSet {
 impl crate::report::SourceTable<'_> {
     /// Displays the sources' track record (HTML table, and plain text) in evcxr.
     pub fn evcxr_display(&self) {
-        emit(&[("text/html", &self.to_html()), ("text/plain", &self.to_string())]);
+        emit(&[
+            ("text/html", &self.to_html()),
+            ("text/plain", &self.to_string()),
+        ]);
     }
 }
 

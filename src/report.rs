@@ -273,7 +273,10 @@ impl SourceTable<'_> {
     /// The table as an HTML fragment.
     #[must_use]
     pub fn to_html(&self) -> String {
-        format!("<div class=\"crosscheck\">{CSS}{}</div>", self.0.sources_html())
+        format!(
+            "<div class=\"crosscheck\">{CSS}{}</div>",
+            self.0.sources_html()
+        )
     }
 }
 

@@ -131,8 +131,9 @@ pub struct SourceRecord {
     /// Claims and bias by stance (`own`, `adversary`, `third`, `unknown`, `mixed`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub by_stance: BTreeMap<String, StanceRecord>,
-    /// The learned weight (1 = a source of typical error), when learned reliability was
-    /// asked for.
+    /// The learned weight (1 = a source of typical error, and the weight of a source whose
+    /// claims could not be compared with any other), when learned reliability was asked
+    /// for.
     pub learned_weight: Option<f64>,
     /// Its claims flagged as magnitude errors by the learned method.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -575,7 +576,8 @@ fn learn_crosscheck(p: &Problem) -> Fit {
         });
         let mut change: f64 = 0.0;
         for s in 0..ns {
-            learned[s] = n[s] > 0.0;
+            // A source with nothing to compare keeps the prior: weight 1, a typical source.
+            learned[s] = true;
             let var = (s0 + 0.5 * sse[s]) / (1.0 + 0.5 * n[s]);
             let w = s0 / var;
             change = change.max((w - weight[s]).abs() / w.max(weight[s]));
