@@ -152,18 +152,20 @@ impl Loader {
     /// [`json_str`](Loader::json_str) / [`csv_str`](Loader::csv_str).
     pub fn path(&self, path: impl AsRef<Path>) -> Result<Loaded> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        let io = |source| Error::Io {
             path: path.display().to_string(),
             source,
-        })?;
+        };
         match path
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)
             .as_deref()
         {
-            Some("json") => self.json_str(&text),
-            Some("csv") => self.csv_str(&text),
+            Some("json") => self.json_str(&std::fs::read_to_string(path).map_err(io)?),
+            // A CSV file is read as bytes: a row that is not UTF-8 is one bad record, the
+            // others load (as in the claim table).
+            Some("csv") => self.csv_reader(std::fs::read(path).map_err(io)?.as_slice()),
             _ => Err(Error::malformed(
                 "path",
                 format!("`{}`: expected a .json or .csv file", path.display()),
@@ -792,9 +794,45 @@ impl Columns {
     }
 }
 
+/// Clinger's fast path (Clinger 1990, "How to read floating point numbers accurately"):
+/// a plain decimal `digits[.digits]` with at most 15 significant digits is `m / 10^k` with
+/// both exactly representable, so one IEEE division gives the correctly rounded value (the
+/// same as `str::parse`). Anything else returns `None` for the standard parser.
+fn plain_decimal(t: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let mut m: u64 = 0;
+    let mut digits = 0;
+    let mut frac: Option<usize> = None;
+    for &b in t {
+        match b {
+            // Past 15 digits the fast path does not apply (and 20 would overflow u64).
+            b'0'..=b'9' if digits >= 15 => return None,
+            b'0'..=b'9' => {
+                m = m * 10 + u64::from(b - b'0');
+                digits += 1;
+                if let Some(f) = frac.as_mut() {
+                    *f += 1;
+                }
+            }
+            b'.' if frac.is_none() => frac = Some(0),
+            _ => return None,
+        }
+    }
+    let k = frac.unwrap_or(0);
+    if digits == 0 || k > 15 {
+        return None;
+    }
+    Some(m as f64 / POW10[k])
+}
+
 /// Parses a numeric CSV cell: empty or `inf` → unbounded, grouping commas allowed.
 pub(crate) fn csv_number(cell: Option<&str>, field: &'static str) -> Result<Option<f64>> {
     let Some(s) = cell else { return Ok(None) };
+    if let Some(x) = plain_decimal(s.as_bytes()) {
+        return Ok(Some(x));
+    }
     let lower = s.to_ascii_lowercase();
     if matches!(
         lower.as_str(),
@@ -835,6 +873,85 @@ pub(crate) fn csv_number(cell: Option<&str>, field: &'static str) -> Result<Opti
             format!("`{}` is not a number", crate::limits::excerpt(s)),
         )
     })
+}
+
+/// What a numeric CSV cell holds a number for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// A lower bound: empty, `inf`, `-inf` are unbounded.
+    Low,
+    /// An upper bound: empty, `inf`, `+inf` are unbounded.
+    High,
+    /// A central value or a level: never infinite.
+    Finite,
+}
+
+/// One numeric CSV cell as DESIGN §5 reads it: empty → absent; `inf` or `infinity` (any
+/// case) → the unbounded side of a bound, with a sign only on its own side (`-inf` low,
+/// `+inf` high); an infinity anywhere else (`+inf` low, `-inf` high, `inf` central) is
+/// refused as not finite, never read as its opposite or dropped. The Loader and the
+/// [`ClaimTable`](crate::table::ClaimTable) read every cell through here.
+pub(crate) fn csv_cell(cell: Option<&str>, field: &'static str, role: Role) -> Result<Option<f64>> {
+    let Some(s) = cell.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if let Some(x) = plain_decimal(s.as_bytes()) {
+        return Ok(Some(x));
+    }
+    let lower = s.to_ascii_lowercase();
+    let (sign, body) = match lower.as_bytes().first() {
+        Some(b'+') => (1.0, &lower[1..]),
+        Some(b'-') => (-1.0, &lower[1..]),
+        _ => (0.0, lower.as_str()),
+    };
+    if matches!(body, "inf" | "infinity") {
+        let value = if sign < 0.0 {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        };
+        return match (role, sign) {
+            (Role::Low, s) if s <= 0.0 => Ok(None),
+            (Role::High, s) if s >= 0.0 => Ok(None),
+            _ => Err(Error::NotFinite {
+                at: Location::Unknown,
+                field,
+                value,
+            }),
+        };
+    }
+    csv_number(Some(s), field)
+}
+
+/// The estimate of a numeric CSV row (`low`/`high`/`central`, optional `level`; DESIGN
+/// §5), fitted to a count when `count`: the one rule the Loader and the
+/// [`ClaimTable`](crate::table::ClaimTable) share, so both accept the same rows and refuse
+/// the same ones with the same error (inverted bounds before negative figures).
+pub(crate) fn numeric_estimate(
+    low: Option<&str>,
+    high: Option<&str>,
+    central: Option<&str>,
+    level: Option<&str>,
+    count: bool,
+) -> Result<Estimate> {
+    // A row that states nothing is empty; `inf` states an unbounded side.
+    let blank = |c: Option<&str>| c.is_none_or(|c| c.trim().is_empty());
+    if blank(low) && blank(high) && blank(central) {
+        return Err(Error::Empty {
+            at: Location::Unknown,
+            field: "value",
+        });
+    }
+    let low = csv_cell(low, "low", Role::Low)?;
+    let high = csv_cell(high, "high", Role::High)?;
+    let central = csv_cell(central, "central", Role::Finite)?;
+    let level = csv_cell(level, "level", Role::Finite)?;
+    // With a level, a statistical interval; without, stated bounds.
+    let e = match level {
+        Some(l) => Estimate::statistical(low, high, central, l)?,
+        None => Estimate::from_bounds(low, high, central)?,
+    };
+    if count { e.into_count() } else { Ok(e) }
 }
 
 /// Which kinds of record a base claim set declares (and so a CSV may not add).
@@ -913,24 +1030,8 @@ fn csv_row(
             }
             (Some(v), false) => reader.read(v)?,
             (None, true) => {
-                let low = csv_number(low, "low")?;
-                let high = csv_number(high, "high")?;
-                let central = csv_number(central, "central")?;
-                let central = match central {
-                    Some(c) if !c.is_finite() => {
-                        return Err(Error::NotFinite {
-                            at: Location::Unknown,
-                            field: "central",
-                            value: c,
-                        });
-                    }
-                    c => c,
-                };
-                // DESIGN §5: with a level, a statistical interval; without, stated bounds.
-                match csv_number(cols.get(r, "level"), "level")? {
-                    Some(l) => Estimate::statistical(low, high, central, l)?,
-                    None => Estimate::from_bounds(low, high, central)?,
-                }
+                // Fitted to the quantity's domain by the claim set (a count, unless declared).
+                numeric_estimate(low, high, central, cols.get(r, "level"), false)?
             }
             (None, false) => {
                 return Err(Error::Empty {
@@ -939,7 +1040,7 @@ fn csv_row(
                 });
             }
         };
-        if let Some(l) = csv_number(cols.get(r, "level"), "level")? {
+        if !numeric && let Some(l) = csv_cell(cols.get(r, "level"), "level", Role::Finite)? {
             estimate = estimate.with_level(l)?;
         }
         let mut c = Claim::new(id.clone(), quantity, sources, estimate)?;
@@ -964,7 +1065,7 @@ fn csv_row(
         c.revises = cols.get(r, "revises").map(str::to_string);
         Ok(c)
     };
-    let claim = build(set).map_err(|e| e.at(at.clone()))?;
+    let claim = build(set).map_err(|e| relocate(e.at(at.clone()), &at))?;
     // Undeclared quantities and sources are created from their ids with defaults, but only
     // for a claim that will be kept: a rejected row leaves nothing behind.
     if set.claim(claim.id()).is_some() {

@@ -31,7 +31,13 @@ pub(crate) fn is_forbidden_in_id(c: char) -> bool {
 /// claim, and without a comma between two words (`moh,un`), the usual slip for two sources.
 /// A comma followed by a space stays: real editors are called `X, the Nerd`.
 pub(crate) fn check_source_id(field: &'static str, s: String) -> Result<String> {
-    let s = check_id(field, s)?;
+    check_source_id_str(field, &s)?;
+    Ok(s)
+}
+
+/// [`check_source_id`] on a borrowed id (no allocation when it passes).
+pub(crate) fn check_source_id_str(field: &'static str, s: &str) -> Result<()> {
+    check_id_str(field, s)?;
     let listed = s.contains(';')
         || s.as_bytes()
             .windows(2)
@@ -43,35 +49,41 @@ pub(crate) fn check_source_id(field: &'static str, s: String) -> Result<String> 
             field: field.into(),
             reason: format!(
                 "`{}` contains `{c}`: a source id cannot, since `;` separates the sources of a claim (write `a;b` for two sources, not one id `a,b`)",
-                excerpt(&s)
+                excerpt(s)
             ),
         });
     }
-    Ok(s)
+    Ok(())
 }
 
 /// Checks an id: not blank, not too long, no control or bidi characters. Commas are
 /// allowed (`cleveland, ohio`); source ids are checked further by [`check_source_id`].
 pub(crate) fn check_id(field: &'static str, s: String) -> Result<String> {
+    check_id_str(field, &s)?;
+    Ok(s)
+}
+
+/// [`check_id`] on a borrowed id (no allocation when it passes).
+pub(crate) fn check_id_str(field: &'static str, s: &str) -> Result<()> {
     if s.trim().is_empty() {
         return Err(Error::Empty {
             at: Location::Unknown,
             field,
         });
     }
-    check_len(field, &s, MAX_ID_BYTES)?;
+    check_len(field, s, MAX_ID_BYTES)?;
     if let Some(c) = s.chars().find(|c| is_forbidden_in_id(*c)) {
         return Err(Error::Malformed {
             at: Location::Unknown,
             field: field.into(),
             reason: format!(
                 "`{}` contains the control character U+{:04X}; ids must be printable",
-                excerpt(&s),
+                excerpt(s),
                 u32::from(c)
             ),
         });
     }
-    Ok(s)
+    Ok(())
 }
 
 /// Checks a field's length in bytes.

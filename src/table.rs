@@ -3,11 +3,13 @@
 //! [`ClaimSet`](crate::ClaimSet) keeps every claim's words, dates and citation; a
 //! [`ClaimTable`] keeps only what the statistics need, in columns: interned quantity and
 //! source ids (`u32`), the plausible interval's bounds and the central value (`f64`), about
-//! 40 bytes a claim. It reads the numeric CSV claim format (`quantity`, `sources`, `low`,
-//! `high`, `central`, and optional `id`, `level`) line by line, without allocating per
-//! field, checks every row as the [`Loader`](crate::Loader) does (NaN, infinities, inverted
-//! bounds, a central outside, negative figures of a count, duplicate ids) and reports every
-//! bad row. Quantities are counts (as undeclared quantities are in the CSV format).
+//! 56 bytes a claim. It reads the numeric CSV claim format (`quantity`, `sources`, `low`,
+//! `high`, `central`, and optional `id`, `level`) with the csv crate and checks every row
+//! through the [`Loader`](crate::Loader)'s own rules — the same cell parsing, the same
+//! estimate and count checks, the same id checks, in the same order — so both paths accept
+//! the same rows and refuse the same ones with the same kind of error (a differential
+//! property test holds them to it), and reports every bad row. Quantities are counts (as
+//! undeclared quantities are in the CSV format).
 //!
 //! [`ClaimTable::reconcile`] runs the same summary as the [`Reconciler`](crate::Reconciler)
 //! (envelope, consensus, best-supported region, verdict, clusters, dissenters) and the
@@ -36,7 +38,7 @@
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 
 use serde::{Deserialize, Serialize};
 
@@ -114,6 +116,9 @@ pub struct ClaimTable {
     explicit_ids: HashMap<u32, Box<str>>,
     /// The CSV line of each row (for messages).
     lines: Vec<u32>,
+    /// The CSV record number of each row (from 1; a row without an id is `row-N`, as in
+    /// the Loader, whatever was rejected before it).
+    row_nos: Vec<u32>,
 }
 
 /// The summary of one quantity of a [`ClaimTable`].
@@ -243,82 +248,10 @@ impl TableReconciliation {
     }
 }
 
-/// Empties a vector of borrowed fields so its allocation can serve the next line
-/// (`collect` into the same layout reuses the buffer).
-fn recycle<'a>(mut v: Vec<&[u8]>) -> Vec<&'a [u8]> {
-    v.clear();
-    v.into_iter().map(|_| unreachable!("cleared")).collect()
-}
-
-/// Splits a CSV line on commas; `None` if it holds a quote (then the csv crate reads it).
-fn split_plain<'a>(line: &'a [u8], out: &mut Vec<&'a [u8]>) -> bool {
-    out.clear();
-    if line.contains(&b'"') {
-        return false;
-    }
-    out.extend(line.split(|&b| b == b','));
-    true
-}
-
-fn number(cell: &[u8], field: &'static str) -> Result<Option<f64>> {
-    let t = cell.trim_ascii();
-    if t.is_empty()
-        || t.eq_ignore_ascii_case(b"inf")
-        || t.eq_ignore_ascii_case(b"+inf")
-        || t.eq_ignore_ascii_case(b"-inf")
-    {
-        return Ok(None);
-    }
-    if let Some(x) = plain_decimal(t) {
-        return Ok(Some(x));
-    }
-    let s = std::str::from_utf8(t).map_err(|_| Error::malformed(field, "not UTF-8"))?;
-    match s.parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(Some(x)),
-        Ok(x) => Err(Error::NotFinite {
-            at: Location::Unknown,
-            field,
-            value: x,
-        }),
-        Err(_) => crate::io::csv_number(Some(s), field),
-    }
-}
-
-/// Clinger's fast path (Clinger 1990, "How to read floating point numbers accurately"):
-/// a plain decimal `digits[.digits]` with at most 15 significant digits is `m / 10^k` with
-/// both exactly representable, so one IEEE division gives the correctly rounded value.
-/// Anything else returns `None` for the standard parser.
-fn plain_decimal(t: &[u8]) -> Option<f64> {
-    const POW10: [f64; 16] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-    ];
-    let mut m: u64 = 0;
-    let mut digits = 0;
-    let mut frac: Option<usize> = None;
-    for &b in t {
-        match b {
-            // Past 15 digits the fast path does not apply (and 20 would overflow u64).
-            b'0'..=b'9' if digits >= 15 => return None,
-            b'0'..=b'9' => {
-                m = m * 10 + u64::from(b - b'0');
-                digits += 1;
-                if let Some(f) = frac.as_mut() {
-                    *f += 1;
-                }
-            }
-            b'.' if frac.is_none() => frac = Some(0),
-            _ => return None,
-        }
-    }
-    let k = frac.unwrap_or(0);
-    if digits == 0 || digits > 15 || k > 15 {
-        return None;
-    }
-    Some(m as f64 / POW10[k])
-}
-
 #[derive(Default)]
 struct Cols {
+    /// Each column's name (for messages), in header order.
+    names: Vec<&'static str>,
     quantity: usize,
     sources: usize,
     low: Option<usize>,
@@ -351,8 +284,8 @@ impl ClaimTable {
     /// Bytes held per claim by the columns (excluding the interned names).
     #[must_use]
     pub fn bytes_per_claim(&self) -> f64 {
-        // A record, a source offset, a line number, and 4 bytes per source id.
-        let per = std::mem::size_of::<Row>() + 4 + 4;
+        // A record, a source offset, a line and a record number, and 4 bytes per source id.
+        let per = std::mem::size_of::<Row>() + 4 + 4 + 4;
         per as f64 + self.source_ids.len() as f64 * 4.0 / self.len().max(1) as f64
     }
 
@@ -376,21 +309,17 @@ impl ClaimTable {
     ///
     /// [`Error::Malformed`] for a bad header, [`Error::Io`] for a read failure.
     pub fn load(reader: impl Read) -> Result<(ClaimTable, Vec<Error>)> {
-        let mut r = BufReader::with_capacity(1 << 20, reader);
-        let io = |source| Error::Io {
-            path: "<reader>".into(),
-            source,
-        };
-        let mut line = Vec::with_capacity(256);
-        r.read_until(b'\n', &mut line).map_err(io)?;
-        let header = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(line.as_slice())
-            .byte_records()
-            .next();
-        let header = match header {
-            Some(Ok(h)) => h,
-            _ => return Err(Error::malformed("header", "empty or unreadable CSV header")),
+        // The csv crate reads the records, as for the Loader: quotes, embedded newlines and
+        // CR-only line endings mean the same on both paths.
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .buffer_capacity(1 << 20)
+            .from_reader(reader);
+        let header = match r.byte_headers() {
+            Ok(h) if !h.is_empty() && (h.len() != 1 || !h[0].is_empty()) => h.clone(),
+            Ok(_) => return Err(Error::malformed("header", "empty CSV header")),
+            Err(e) => return Err(Error::malformed("header", e.to_string())),
         };
         let mut cols = Cols {
             width: header.len(),
@@ -398,15 +327,17 @@ impl ClaimTable {
         };
         let (mut q, mut s) = (None, None);
         for (i, h) in header.iter().enumerate() {
-            // Headers match whatever their case, as for the Loader.
-            match h.trim_ascii().to_ascii_lowercase().as_slice() {
-                b"quantity" => q = Some(i),
-                b"sources" => s = Some(i),
-                b"low" => cols.low = Some(i),
-                b"high" => cols.high = Some(i),
-                b"central" => cols.central = Some(i),
-                b"id" => cols.id = Some(i),
-                b"level" => cols.level = Some(i),
+            // Headers match whatever their case, as for the Loader; a repeated column is
+            // refused, not read for its last value.
+            let name = h.trim_ascii().to_ascii_lowercase();
+            let slot = match name.as_slice() {
+                b"quantity" => &mut q,
+                b"sources" => &mut s,
+                b"low" => &mut cols.low,
+                b"high" => &mut cols.high,
+                b"central" => &mut cols.central,
+                b"id" => &mut cols.id,
+                b"level" => &mut cols.level,
                 other => {
                     return Err(Error::Malformed {
                         at: Location::Line { line: 1, id: None },
@@ -414,7 +345,24 @@ impl ClaimTable {
                         reason: "the claim table reads only quantity, sources, low, high, central, id, level; use Loader for other columns".into(),
                     });
                 }
+            };
+            if slot.is_some() {
+                return Err(Error::Malformed {
+                    at: Location::Line { line: 1, id: None },
+                    field: String::from_utf8_lossy(&name).into(),
+                    reason: "repeated column".into(),
+                });
             }
+            *slot = Some(i);
+            cols.names.push(match name.as_slice() {
+                b"quantity" => "quantity",
+                b"sources" => "sources",
+                b"low" => "low",
+                b"high" => "high",
+                b"central" => "central",
+                b"id" => "id",
+                _ => "level",
+            });
         }
         let (Some(q), Some(s)) = (q, s) else {
             return Err(Error::malformed(
@@ -475,8 +423,8 @@ impl ClaimTable {
         for item in items {
             match item {
                 Err(e) => rejected.push(e),
-                Ok(p) => {
-                    if let Err(e) = self.commit(&arena, &names, &p, ids_seen) {
+                Ok(mut p) => {
+                    if let Err(e) = self.commit(&arena, &names, &mut p, ids_seen) {
                         rejected.push(e);
                     }
                 }
@@ -488,23 +436,43 @@ impl ClaimTable {
         &mut self,
         arena: &[u8],
         names: &[std::ops::Range<u32>],
-        p: &Pending,
+        p: &mut Pending,
         ids_seen: &mut HashMap<Box<str>, u32>,
     ) -> Result<()> {
         let bytes = |r: &std::ops::Range<u32>| &arena[r.start as usize..r.end as usize];
+        let duplicate = |id: &str| Error::DuplicateId {
+            at: Location::Line {
+                line: p.line.into(),
+                id: Some(id.to_string()),
+            },
+            what: "claim",
+            id: id.to_string(),
+        };
         if let Some(e) = &p.explicit {
             let id: Box<str> = String::from_utf8_lossy(bytes(e)).into();
-            if ids_seen.insert(id.clone(), p.row_no).is_some() {
-                return Err(Error::DuplicateId {
-                    at: Location::Line {
-                        line: p.line.into(),
-                        id: Some(id.to_string()),
-                    },
-                    what: "claim",
-                    id: id.to_string(),
-                });
+            // An explicit `row-K` collides with row K's implicit id, as in the Loader.
+            let implicit_k = id
+                .strip_prefix("row-")
+                .and_then(|k| k.parse::<u32>().ok())
+                .filter(|k| k.to_string().len() == id.len() - 4)
+                .and_then(|k| self.row_nos.binary_search(&k).ok())
+                .is_some_and(|i| !self.explicit_ids.contains_key(&(i as u32)));
+            if implicit_k || ids_seen.contains_key(&id) {
+                return Err(duplicate(&id));
             }
+            if let Some(e) = p.deferred.take() {
+                return Err(e);
+            }
+            ids_seen.insert(id.clone(), p.row_no);
             self.explicit_ids.insert(self.rows.len() as u32, id);
+        } else if !ids_seen.is_empty() {
+            let id = format!("row-{}", p.row_no);
+            if ids_seen.contains_key(id.as_str()) {
+                return Err(duplicate(&id));
+            }
+        }
+        if let Some(e) = p.deferred.take() {
+            return Err(e);
         }
         let qid = self.quantities.id(bytes(&p.quantity));
         self.source_start.push(self.source_ids.len() as u32);
@@ -517,6 +485,7 @@ impl ClaimTable {
             ..p.row
         });
         self.lines.push(p.line);
+        self.row_nos.push(p.row_no);
         Ok(())
     }
 
@@ -676,7 +645,7 @@ impl ClaimTable {
     pub fn claim_id(&self, i: usize) -> String {
         self.explicit_ids
             .get(&(i as u32))
-            .map_or_else(|| format!("row-{}", i + 1), |s| s.to_string())
+            .map_or_else(|| format!("row-{}", self.row_nos[i]), |s| s.to_string())
     }
 }
 
@@ -701,6 +670,8 @@ struct Batch {
 
 /// A checked row: ranges into its batch's arena.
 struct Pending {
+    /// An error found by the row alone but reported after the id check.
+    deferred: Option<Error>,
     explicit: Option<std::ops::Range<u32>>,
     quantity: std::ops::Range<u32>,
     names: std::ops::Range<u32>,
@@ -711,59 +682,45 @@ struct Pending {
 
 const BATCH_ROWS: usize = 4096;
 
-/// Reads every data line, checks it, and hands batches of rows to `emit` (which returns
+/// Reads every record, checks it, and hands batches of rows to `emit` (which returns
 /// false to stop early).
-fn produce(r: &mut impl BufRead, cols: &Cols, mut emit: impl FnMut(Batch) -> bool) -> Result<()> {
-    let io = |source| Error::Io {
-        path: "<reader>".into(),
-        source,
-    };
-    let mut line: Vec<u8> = Vec::with_capacity(256);
-    let mut spare: Vec<&[u8]> = Vec::with_capacity(8);
-    let mut quoted = csv::ByteRecord::new();
+fn produce<R: Read>(
+    r: &mut csv::Reader<R>,
+    cols: &Cols,
+    mut emit: impl FnMut(Batch) -> bool,
+) -> Result<()> {
+    let mut record = csv::ByteRecord::new();
     let mut batch = Batch::default();
-    let mut lineno = 1u32;
     let mut row = 0u32;
     loop {
-        line.clear();
-        if r.read_until(b'\n', &mut line).map_err(io)? == 0 {
-            break;
-        }
-        lineno += 1;
-        let text = line.strip_suffix(b"\n").unwrap_or(&line);
-        let text = text.strip_suffix(b"\r").unwrap_or(text);
-        if text.is_empty() {
-            continue;
-        }
-        row += 1;
-        let mut fields = recycle(std::mem::take(&mut spare));
-        if !split_plain(text, &mut fields) {
-            // A quoted line: let the csv crate read it.
-            let mut rdr = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .from_reader(text);
-            match rdr.read_byte_record(&mut quoted) {
-                Ok(true) => {
-                    fields.clear();
-                    fields.extend(quoted.iter());
-                }
-                _ => {
-                    batch.items.push(Err(Error::Malformed {
-                        at: Location::Line {
-                            line: lineno.into(),
-                            id: None,
-                        },
-                        field: "row".into(),
-                        reason: "unreadable CSV line".into(),
-                    }));
-                    spare = recycle(fields);
-                    continue;
+        let line = r.position().line();
+        match r.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                row += 1;
+                let line = record.position().map_or(line, csv::Position::line) as u32;
+                let checked = check_row(cols, &record, row, line, &mut batch);
+                batch.items.push(checked);
+            }
+            Err(e) => {
+                row += 1;
+                let line = e.position().map_or(line, csv::Position::line) as u32;
+                batch.items.push(Err(Error::Malformed {
+                    at: Location::Line {
+                        line: line.into(),
+                        id: None,
+                    },
+                    field: "row".into(),
+                    reason: e.to_string(),
+                }));
+                if !matches!(
+                    e.kind(),
+                    csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                ) {
+                    break;
                 }
             }
         }
-        let checked = check_row(cols, &fields, row, lineno, &mut batch);
-        batch.items.push(checked);
-        spare = recycle(fields);
         if batch.items.len() >= BATCH_ROWS && !emit(std::mem::take(&mut batch)) {
             return Ok(());
         }
@@ -773,19 +730,35 @@ fn produce(r: &mut impl BufRead, cols: &Cols, mut emit: impl FnMut(Batch) -> boo
     }
     Ok(())
 }
+
 /// Checks one row (everything that needs no other row) and copies what it keeps into the
-/// batch.
-fn check_row(cols: &Cols, f: &[&[u8]], row: u32, line: u32, batch: &mut Batch) -> Result<Pending> {
+/// batch. Ids and numbers go through the Loader's own rules ([`crate::limits`] and
+/// `io::numeric_estimate`), so both paths accept and refuse the same rows.
+fn check_row(
+    cols: &Cols,
+    f: &csv::ByteRecord,
+    row: u32,
+    line: u32,
+    batch: &mut Batch,
+) -> Result<Pending> {
+    let text = |i: usize, field: &'static str| -> Result<&str> {
+        std::str::from_utf8(&f[i]).map_err(|_| {
+            Error::malformed(
+                field,
+                format!("`{}` is not valid UTF-8", String::from_utf8_lossy(&f[i])),
+            )
+        })
+    };
     let explicit = cols
         .id
         .and_then(|i| f.get(i))
-        .map(|c| c.trim_ascii())
+        .map(<[u8]>::trim_ascii)
         .filter(|c| !c.is_empty());
     // The id is only spelt out for a message: most rows never need it.
     let id = || {
         explicit.map_or_else(
             || format!("row-{row}"),
-            |c| String::from_utf8_lossy(c).into_owned(),
+            |c| crate::limits::excerpt(&String::from_utf8_lossy(c)),
         )
     };
     let at = || Location::Line {
@@ -799,88 +772,83 @@ fn check_row(cols: &Cols, f: &[&[u8]], row: u32, line: u32, batch: &mut Batch) -
             reason: format!("{} fields, but the header has {}", f.len(), cols.width),
         });
     }
-    let quantity = f[cols.quantity].trim_ascii();
-    if quantity.is_empty() {
-        return Err(Error::Empty {
-            at: at(),
-            field: "quantity",
-        });
-    }
-    let sources = f[cols.sources].trim_ascii();
-    if sources.is_empty()
-        || sources
-            .split(|&b| b == b';')
-            .any(|s| s.trim_ascii().is_empty())
-    {
-        return Err(Error::Empty {
-            at: at(),
-            field: "sources",
-        });
-    }
-    let get = |c: Option<usize>, field| {
-        c.map_or(Ok(None), |i| number(f[i], field))
-            .map_err(|e: Error| e.at(at()))
-    };
-    let low = get(cols.low, "low")?;
-    let high = get(cols.high, "high")?;
-    let central = get(cols.central, "central")?;
-    let level = get(cols.level, "level")?;
-    if low.is_none() && high.is_none() && central.is_none() {
-        return Err(Error::Empty {
-            at: at(),
-            field: "value",
-        });
-    }
-    for (field, v) in [("low", low), ("high", high), ("central", central)] {
-        if let Some(v) = v.filter(|v| *v < 0.0) {
-            return Err(Error::Negative {
-                at: at(),
-                field,
-                value: v,
+    // The Loader's order of checks: field sizes, quantity and sources present, the value,
+    // then the ids (as `Claim::new`), then the count's domain (as `ClaimSet::add_claim`).
+    let checked = (|| -> Result<(crate::Estimate, &str, Vec<&str>)> {
+        for (i, c) in f.iter().enumerate() {
+            if i != cols.sources && c.len() > crate::limits::MAX_TEXT_BYTES {
+                crate::limits::check_len(
+                    cols.names[i],
+                    &String::from_utf8_lossy(c),
+                    crate::limits::MAX_TEXT_BYTES,
+                )?;
+            }
+        }
+        let quantity = text(cols.quantity, "quantity")?.trim();
+        if quantity.is_empty() {
+            return Err(Error::Empty {
+                at: Location::Unknown,
+                field: "quantity",
             });
         }
-    }
-    let (lo, hi) = (low.unwrap_or(0.0), high.unwrap_or(f64::INFINITY));
-    if lo > hi {
-        return Err(Error::Inverted {
-            at: at(),
-            field: "value",
-            low: lo,
-            high: hi,
-        });
-    }
-    if let Some(c) = central.filter(|c| *c < lo || *c > hi) {
-        let interval =
-            Interval::try_from_parts(Some(lo), false, high, false).map_err(|e| e.at(at()))?;
-        return Err(Error::CentralOutside {
-            at: at(),
-            central: c,
-            interval,
-        });
-    }
-    if let Some(l) = level.filter(|l| !(*l > 0.0 && *l < 1.0)) {
-        return Err(Error::Level { at: at(), level: l });
-    }
-    // Everything is checked before anything is interned: a rejected row leaves nothing.
-    let names: Vec<&[u8]> = sources
-        .split(|&b| b == b';')
-        .map(<[u8]>::trim_ascii)
-        .collect();
-    // Few sources: compare pairs; many: sort a copy (a row may name 100,000 sources).
-    let duplicate = if names.len() <= 8 {
-        (1..names.len()).find_map(|i| names[..i].contains(&names[i]).then_some(names[i]))
-    } else {
-        let mut sorted = names.clone();
-        sorted.sort_unstable();
-        sorted.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
+        let sources = text(cols.sources, "sources")?.trim();
+        let names: Vec<&str> = if sources.is_empty() {
+            Vec::new()
+        } else {
+            sources.split(';').map(str::trim).collect()
+        };
+        if names.is_empty() || names.iter().any(|s| s.is_empty()) {
+            return Err(Error::Empty {
+                at: Location::Unknown,
+                field: "sources",
+            });
+        }
+        let cell = |c: Option<usize>, field| -> Result<Option<&str>> {
+            c.map(|i| text(i, field)).transpose()
+        };
+        let e = crate::io::numeric_estimate(
+            cell(cols.low, "low")?,
+            cell(cols.high, "high")?,
+            cell(cols.central, "central")?,
+            cell(cols.level, "level")?,
+            false,
+        )?;
+        if let Some(i) = cols.id.filter(|_| explicit.is_some()) {
+            crate::limits::check_id_str("id", text(i, "id")?.trim())?;
+        }
+        crate::limits::check_id_str("quantity", quantity)?;
+        // Few sources: compare with the ones before; many: a set (a row may name 100,000).
+        let mut seen = std::collections::HashSet::new();
+        for (k, n) in names.iter().enumerate() {
+            crate::limits::check_source_id_str("sources", n)?;
+            let repeated = if names.len() <= 8 {
+                names[..k].contains(n)
+            } else {
+                !seen.insert(*n)
+            };
+            if repeated {
+                return Err(Error::DuplicateId {
+                    at: Location::Unknown,
+                    what: "source in claim",
+                    id: (*n).to_string(),
+                });
+            }
+        }
+        Ok((e, quantity, names))
+    })();
+    let (estimate, quantity, names) = checked.map_err(|e| e.at(at()))?;
+    // The count's domain is checked after the claim id is (in `commit`), as the claim set
+    // does: a duplicate id is reported before a negative figure.
+    let (estimate, deferred) = match estimate.clone().into_count() {
+        Ok(e) => (e, None),
+        Err(e) => (estimate, Some(e.at(at()))),
     };
-    if let Some(name) = duplicate {
-        return Err(Error::DuplicateId {
-            at: at(),
-            what: "source in claim",
-            id: String::from_utf8_lossy(name).into(),
-        });
-    }
+    let (lo, hi) = (estimate.plausible().inf(), estimate.plausible().sup());
+    let central = estimate.central();
+    let level = estimate.level();
+    let quantity = quantity.as_bytes();
+    // Everything is checked before anything is interned: a rejected row leaves nothing.
+    let names: Vec<&[u8]> = names.iter().map(|n| n.as_bytes()).collect();
     let mut put = |bytes: &[u8]| {
         let start = batch.arena.len() as u32;
         batch.arena.extend_from_slice(bytes);
@@ -894,6 +862,7 @@ fn check_row(cols: &Cols, f: &[&[u8]], row: u32, line: u32, batch: &mut Batch) -
         batch.names.push(r);
     }
     Ok(Pending {
+        deferred,
         explicit,
         quantity,
         names: first..batch.names.len() as u32,

@@ -5,6 +5,7 @@ mod bad_input;
 #[cfg(feature = "cli")]
 mod cli;
 mod constraints;
+mod differential;
 mod files;
 mod hostile;
 mod kursk;

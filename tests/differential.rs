@@ -1,0 +1,294 @@
+//! One validation path: the `Loader` and the `ClaimTable` read the same numeric CSV the same
+//! way. A differential property on arbitrary tables (awkward numbers, ids and structure),
+//! and one test for each case where the two paths once drifted apart.
+
+use proptest::prelude::*;
+
+use crosscheck::table::ClaimTable;
+use crosscheck::{Error, Loader, Location, Reconciler};
+
+/// The variant of an error, for comparing kinds across paths.
+fn kind(e: &Error) -> String {
+    let d = format!("{e:?}");
+    d.split([' ', '{', '('])
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn line_of(e: &Error) -> Option<u64> {
+    match e.location() {
+        Some(Location::Line { line, .. }) => Some(*line),
+        _ => None,
+    }
+}
+
+/// Both paths on one text: (accepted ids in order, rejected (line, kind)), for each.
+type Outcome = (Vec<String>, Vec<(Option<u64>, String)>);
+
+fn both(csv: &str) -> (Outcome, Outcome) {
+    let loaded = Loader::new().lenient().csv_str(csv);
+    let (table, rejected) = ClaimTable::load(csv.as_bytes()).unwrap();
+    let loaded = loaded.unwrap();
+    let mut a_ids: Vec<String> = loaded
+        .set
+        .claims()
+        .iter()
+        .map(|c| c.id().to_string())
+        .collect();
+    a_ids.sort();
+    let mut b_ids: Vec<String> = (0..table.len()).map(|i| table.claim_id(i)).collect();
+    b_ids.sort();
+    let summarise = |errs: &[Error]| {
+        let mut v: Vec<(Option<u64>, String)> =
+            errs.iter().map(|e| (line_of(e), kind(e))).collect();
+        v.sort();
+        v.dedup_by(|a, b| a.0 == b.0 && a.0.is_some());
+        v
+    };
+    (
+        (a_ids, summarise(&loaded.rejected)),
+        (b_ids, summarise(&rejected)),
+    )
+}
+
+/// A quantity's envelope, DL and REML estimates.
+type Figures = (String, String, Option<f64>, Option<f64>);
+
+/// Envelope, DL and REML per quantity, on both paths.
+fn figures(csv: &str) -> (Vec<Figures>, Vec<Figures>) {
+    let set = Loader::new().lenient().csv_str(csv).unwrap().set;
+    let r = Reconciler::new().compact().reconcile(&set);
+    let a = r
+        .quantities
+        .iter()
+        .map(|q| {
+            (
+                q.quantity.clone(),
+                q.envelope.to_string(),
+                q.pooled.get("dersimonian_laird").and_then(|p| p.value),
+                q.pooled.get("reml").and_then(|p| p.value),
+            )
+        })
+        .collect();
+    let (table, _) = ClaimTable::load(csv.as_bytes()).unwrap();
+    let mut b: Vec<_> = table
+        .reconcile()
+        .quantities
+        .into_iter()
+        .map(|q| {
+            (
+                q.quantity,
+                q.envelope.to_string(),
+                q.dl.map(|d| d.0),
+                q.reml.map(|d| d.0),
+            )
+        })
+        .collect();
+    b.sort_by(|x, y| x.0.cmp(&y.0));
+    (a, b)
+}
+
+fn close(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+fn assert_same(csv: &str) {
+    let (a, b) = both(csv);
+    assert_eq!(
+        a, b,
+        "Loader (left) and ClaimTable (right) differ on\n{csv}"
+    );
+    let (fa, fb) = figures(csv);
+    assert_eq!(fa.len(), fb.len(), "{csv}");
+    for (x, y) in fa.iter().zip(&fb) {
+        assert_eq!((&x.0, &x.1), (&y.0, &y.1), "{csv}");
+        assert!(
+            close(x.2, y.2) && close(x.3, y.3),
+            "{x:?} against {y:?} on\n{csv}"
+        );
+    }
+}
+
+const HEADER: &str = "id,quantity,sources,low,central,high,level";
+
+#[test]
+fn infinity_is_an_unbounded_side_on_both_paths() {
+    let csv = format!("{HEADER}\na,q,s1,100,,infinity,\nb,q,s2,200,250,300,\n");
+    assert_same(&csv);
+    let (a, _) = both(&csv);
+    assert_eq!(a.0.len(), 2);
+}
+
+#[test]
+fn inverted_negative_bounds_are_inverted_on_both_paths() {
+    let csv = format!("{HEADER}\na,q,s1,-5,,-10,\n");
+    let (a, b) = both(&csv);
+    assert_eq!(a.1, vec![(Some(2), "Inverted".to_string())]);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_count_reaching_zero_pools_on_the_linear_scale_on_both_paths() {
+    let csv = format!("{HEADER}\na,q,s1,0,10,20,\nb,q,s2,100,120,140,\nc,q,s3,1000,1100,1200,\n");
+    assert_same(&csv);
+}
+
+#[test]
+fn cr_only_line_endings_load_on_both_paths() {
+    let csv = "quantity,sources,low,central,high\rq,a,1,2,3\rq,b,2,3,4\r";
+    let (a, b) = both(csv);
+    assert_eq!(a.0.len(), 2);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_quoted_newline_is_one_field_on_both_paths() {
+    let csv = "id,quantity,sources,low,central,high\n\"x\ny\",q,a,1,2,3\nz,q,b,2,3,4\n";
+    let (a, b) = both(csv);
+    // The id holds a control character: refused, and no `y"` claim appears.
+    assert_eq!(a.0, vec!["z".to_string()]);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_repeated_column_is_refused_on_both_paths() {
+    let csv = "quantity,sources,low,low,high\nq,a,1,5,9\n";
+    assert!(Loader::new().csv_str(csv).is_err());
+    let e = ClaimTable::load(csv.as_bytes()).unwrap_err();
+    assert!(e.to_string().contains("repeated column"), "{e}");
+}
+
+#[test]
+fn ids_that_are_not_utf8_are_refused_not_merged() {
+    let bytes = b"quantity,sources,low,central,high\nq,a\xff,1,2,3\nq,a\xfe,1,2,3\nq,b,2,3,4\n";
+    let (table, rejected) = ClaimTable::load(&bytes[..]).unwrap();
+    assert_eq!(table.len(), 1);
+    assert_eq!(rejected.len(), 2);
+    let loaded = Loader::new().lenient().csv_reader(&bytes[..]).unwrap();
+    assert_eq!(loaded.set.len(), 1);
+    assert_eq!(loaded.rejected.len(), 2);
+}
+
+#[test]
+fn an_explicit_row_id_collides_with_an_implicit_one_on_both_paths() {
+    let csv = format!("{HEADER}\n,q,s1,1,2,3,\nrow-1,q,s2,2,3,4,\n");
+    let (a, b) = both(&csv);
+    assert_eq!(a.1, vec![(Some(3), "DuplicateId".to_string())]);
+    assert_eq!(a, b);
+    let csv = format!("{HEADER}\nrow-2,q,s1,1,2,3,\n,q,s2,2,3,4,\n");
+    let (a, b) = both(&csv);
+    assert_eq!(a.1, vec![(Some(3), "DuplicateId".to_string())]);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_level_just_below_one_keeps_its_pooled_figures_on_both_paths() {
+    let csv = format!(
+        "{HEADER}\na,q,s1,1,2,3,0.99999999\nb,q,s2,2,3,4,0.99999999\nc,q,s3,3,4,5,0.99999999\n"
+    );
+    assert_same(&csv);
+    let (fa, _) = figures(&csv);
+    assert!(fa[0].2.is_some() && fa[0].3.is_some());
+}
+
+#[test]
+fn a_21_digit_number_is_read_on_both_paths() {
+    let csv = format!("{HEADER}\na,q,s1,1,2,123456789012345678901,\nb,q,s2,1,3,5,\n");
+    assert_same(&csv);
+}
+
+#[test]
+fn minus_infinity_high_and_infinite_central_are_refused_on_both_paths() {
+    let csv = format!("{HEADER}\na,q,s1,1,2,-inf,\nb,q,s2,1,inf,5,\nc,q,s3,1,2,3,\n");
+    let (a, b) = both(&csv);
+    assert_eq!(
+        a.1,
+        vec![
+            (Some(2), "NotFinite".to_string()),
+            (Some(3), "NotFinite".to_string())
+        ]
+    );
+    assert_eq!(a, b);
+}
+
+fn cell() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "",
+        "0",
+        "5",
+        "-5",
+        "-10",
+        "100",
+        "1,000",
+        "2.5",
+        "inf",
+        "-inf",
+        "+inf",
+        "Infinity",
+        "nan",
+        "1e400",
+        "abc",
+        "123456789012345678901",
+        "1e-320",
+        " 7 ",
+    ])
+    .prop_map(str::to_string)
+}
+
+fn row() -> impl Strategy<Value = Vec<String>> {
+    (
+        prop::sample::select(vec![
+            "", "a", "b", "row-1", "row-2", "row-3", "x\ny", "dup", "dup",
+        ]),
+        prop::sample::select(vec!["q1", "q2", "", "q,3", " q1 "]),
+        prop::sample::select(vec![
+            "s1",
+            "s2",
+            "s1;s2",
+            "s1;s1",
+            "",
+            "s 1",
+            "x;",
+            "X, the Nerd",
+            "a,b",
+        ]),
+        cell(),
+        cell(),
+        cell(),
+        prop::sample::select(vec!["", "", "0.95", "0.99999999", "1", "0", "inf"]),
+    )
+        .prop_map(|(id, q, s, lo, c, hi, level)| {
+            vec![id.into(), q.into(), s.into(), lo, c, hi, level.into()]
+        })
+}
+
+fn table_text(rows: &[Vec<String>]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(HEADER.split(',')).unwrap();
+    for r in rows {
+        w.write_record(r).unwrap();
+    }
+    String::from_utf8(w.into_inner().unwrap()).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn loader_and_table_accept_refuse_and_report_alike(rows in prop::collection::vec(row(), 0..12)) {
+        let csv = table_text(&rows);
+        let (a, b) = both(&csv);
+        prop_assert_eq!(&a, &b, "on\n{}", csv);
+        let (fa, fb) = figures(&csv);
+        prop_assert_eq!(fa.len(), fb.len());
+        for (x, y) in fa.iter().zip(&fb) {
+            prop_assert_eq!((&x.0, &x.1), (&y.0, &y.1), "on\n{}", csv);
+            prop_assert!(close(x.2, y.2) && close(x.3, y.3), "{:?} against {:?} on\n{}", x, y, csv);
+        }
+    }
+}
