@@ -163,6 +163,15 @@ pub enum Stance {
 }
 
 impl Stance {
+    /// Every variant, in declaration order.
+    pub const ALL: [Stance; 5] = [
+        Stance::Own,
+        Stance::Adversary,
+        Stance::Third,
+        Stance::Unknown,
+        Stance::Mixed,
+    ];
+
     /// The lowercase name used in files.
     #[must_use]
     pub fn as_str(self) -> &'static str {

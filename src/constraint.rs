@@ -314,6 +314,13 @@ pub enum ConstraintStatus {
 }
 
 impl ConstraintStatus {
+    /// Every variant, in declaration order.
+    pub const ALL: [ConstraintStatus; 3] = [
+        ConstraintStatus::Satisfied,
+        ConstraintStatus::Narrowed,
+        ConstraintStatus::Infeasible,
+    ];
+
     /// The snake_case name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -322,6 +329,22 @@ impl ConstraintStatus {
             ConstraintStatus::Narrowed => "narrowed",
             ConstraintStatus::Infeasible => "infeasible",
         }
+    }
+}
+
+impl std::str::FromStr for ConstraintStatus {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> crate::Result<ConstraintStatus> {
+        ConstraintStatus::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| crate::Error::UnknownVariant {
+                at: crate::Location::Unknown,
+                field: "status",
+                value: s.to_string(),
+                expected: "satisfied, narrowed, infeasible",
+            })
     }
 }
 

@@ -120,11 +120,14 @@ pub use estimate::{Estimate, Reading};
 pub use format::format_number;
 pub use interval::{Bound, Interval};
 pub use io::{Loaded, Loader};
+pub use pool::{PoolMethod, PoolOptions};
 pub use quantity::{Quantity, QuantityKind, Temporal};
 pub use reconcile::{
     CONTRADICTION_WARNING, ClaimRow, QuantityReport, Reconciler, Reconciliation, Region, Severity,
     StanceBreakdown, StanceGroup, Verdict,
 };
 pub use relation::{PairRelation, Relation, relate};
+pub use reliability::Learner;
 pub use source::{Reliability, ReliabilityWeights, Source, SourceKind};
 pub use sweep::SupportStep;
+pub use wording::Profile;

@@ -19,6 +19,9 @@ pub enum QuantityKind {
 }
 
 impl QuantityKind {
+    /// Every variant, in declaration order.
+    pub const ALL: [QuantityKind; 2] = [QuantityKind::Count, QuantityKind::Real];
+
     /// The lowercase name used in files.
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -26,6 +29,12 @@ impl QuantityKind {
             QuantityKind::Count => "count",
             QuantityKind::Real => "real",
         }
+    }
+}
+
+impl std::fmt::Display for QuantityKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -65,6 +74,14 @@ pub enum Temporal {
 }
 
 impl Temporal {
+    /// Every variant, in declaration order.
+    pub const ALL: [Temporal; 4] = [
+        Temporal::Snapshot,
+        Temporal::Cumulative,
+        Temporal::Total,
+        Temporal::Projection,
+    ];
+
     /// The lowercase name used in files.
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -74,6 +91,12 @@ impl Temporal {
             Temporal::Total => "total",
             Temporal::Projection => "projection",
         }
+    }
+}
+
+impl std::fmt::Display for Temporal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -40,6 +40,14 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// Every variant, in declaration order.
+    pub const ALL: [Verdict; 4] = [
+        Verdict::Single,
+        Verdict::Consistent,
+        Verdict::Tension,
+        Verdict::Contradiction,
+    ];
+
     /// The lowercase name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -49,6 +57,22 @@ impl Verdict {
             Verdict::Tension => "tension",
             Verdict::Contradiction => "contradiction",
         }
+    }
+}
+
+impl std::str::FromStr for Verdict {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> crate::Result<Verdict> {
+        Verdict::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| crate::Error::UnknownVariant {
+                at: crate::Location::Unknown,
+                field: "verdict",
+                value: s.to_string(),
+                expected: "single, consistent, tension, contradiction",
+            })
     }
 }
 
@@ -65,6 +89,9 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Every variant, in declaration order.
+    pub const ALL: [Severity; 2] = [Severity::Minor, Severity::Major];
+
     /// The lowercase name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -72,6 +99,22 @@ impl Severity {
             Severity::Minor => "minor",
             Severity::Major => "major",
         }
+    }
+}
+
+impl std::str::FromStr for Severity {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> crate::Result<Severity> {
+        Severity::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| crate::Error::UnknownVariant {
+                at: crate::Location::Unknown,
+                field: "severity",
+                value: s.to_string(),
+                expected: "minor, major",
+            })
     }
 }
 

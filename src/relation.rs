@@ -44,6 +44,16 @@ pub enum Relation {
 }
 
 impl Relation {
+    /// Every variant, in declaration order.
+    pub const ALL: [Relation; 6] = [
+        Relation::Same,
+        Relation::Contains,
+        Relation::Contained,
+        Relation::Overlaps,
+        Relation::Tension,
+        Relation::Contradiction,
+    ];
+
     /// The relation of B to A when `self` is the relation of A to B.
     #[must_use]
     pub fn inverse(self) -> Relation {
@@ -74,6 +84,22 @@ impl Relation {
             self,
             Relation::Same | Relation::Contains | Relation::Contained | Relation::Overlaps
         )
+    }
+}
+
+impl std::str::FromStr for Relation {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> crate::Result<Relation> {
+        Relation::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| crate::Error::UnknownVariant {
+                at: crate::Location::Unknown,
+                field: "relation",
+                value: s.to_string(),
+                expected: "same, contains, contained, overlaps, tension, contradiction",
+            })
     }
 }
 

@@ -33,6 +33,18 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
+    /// Every variant, in declaration order.
+    pub const ALL: [SourceKind; 8] = [
+        SourceKind::Government,
+        SourceKind::Military,
+        SourceKind::Intelligence,
+        SourceKind::Media,
+        SourceKind::Ngo,
+        SourceKind::Academic,
+        SourceKind::Osint,
+        SourceKind::Other,
+    ];
+
     const NAMES: &'static str =
         "government, military, intelligence, media, ngo, academic, osint, other";
 
@@ -49,6 +61,12 @@ impl SourceKind {
             SourceKind::Osint => "osint",
             SourceKind::Other => "other",
         }
+    }
+}
+
+impl std::fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

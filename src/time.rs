@@ -52,6 +52,13 @@ pub enum ClaimStatus {
 }
 
 impl ClaimStatus {
+    /// Every variant, in declaration order.
+    pub const ALL: [ClaimStatus; 3] = [
+        ClaimStatus::Current,
+        ClaimStatus::Superseded,
+        ClaimStatus::Relay,
+    ];
+
     /// The snake_case name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -60,6 +67,22 @@ impl ClaimStatus {
             ClaimStatus::Superseded => "superseded",
             ClaimStatus::Relay => "relay",
         }
+    }
+}
+
+impl std::str::FromStr for ClaimStatus {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> crate::Result<ClaimStatus> {
+        ClaimStatus::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| crate::Error::UnknownVariant {
+                at: crate::Location::Unknown,
+                field: "status",
+                value: s.to_string(),
+                expected: "current, superseded, relay",
+            })
     }
 }
 

@@ -17,4 +17,5 @@ mod reliability;
 mod render;
 mod table;
 mod time;
+mod vocabulary;
 mod wordings;

@@ -84,6 +84,7 @@ pub enum Method {
     /// Fixed (common) effect: τ² = 0.
     FixedEffect,
     /// DerSimonian–Laird method of moments.
+    #[serde(rename = "dersimonian_laird")]
     DerSimonianLaird,
     /// Paule–Mandel.
     PauleMandel,
@@ -113,6 +114,28 @@ impl Method {
             Method::Reml => "reml",
             Method::Ml => "ml",
         }
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Method {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> crate::Result<Method> {
+        Method::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| crate::Error::UnknownVariant {
+                at: crate::Location::Unknown,
+                field: "method",
+                value: s.to_string(),
+                expected: "fixed_effect, dersimonian_laird, paule_mandel, reml, ml",
+            })
     }
 }
 

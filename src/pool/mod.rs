@@ -50,9 +50,9 @@ use crate::reconcile::ClaimRow;
 use crate::sweep::{Scratch, Sweep, fixed, sweep};
 use meta::{MetaOptions, Method, meta_analysis_with};
 
-/// A pooling method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// A pooling method. Serialised, displayed and parsed as its report key
+/// ([`PoolMethod::key`]), so a key of a report's `pooled` map reads back as its method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PoolMethod {
     /// Reliability-weighted median of central values.
     WeightedMedian,
@@ -90,6 +90,41 @@ impl PoolMethod {
             PoolMethod::Meta(m) => m.as_str(),
             PoolMethod::CensoredMl => "censored_ml",
         }
+    }
+}
+
+impl std::fmt::Display for PoolMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+impl std::str::FromStr for PoolMethod {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> crate::Result<PoolMethod> {
+        PoolMethod::ALL
+            .into_iter()
+            .find(|m| m.key() == s)
+            .ok_or_else(|| crate::Error::UnknownVariant {
+                at: crate::Location::Unknown,
+                field: "method",
+                value: s.to_string(),
+                expected: "weighted_median, linear_pool, brooks_iyengar, fixed_effect, dersimonian_laird, paule_mandel, reml, ml, censored_ml",
+            })
+    }
+}
+
+impl Serialize for PoolMethod {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
+}
+
+impl<'de> Deserialize<'de> for PoolMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<PoolMethod, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -165,6 +200,42 @@ pub enum Scale {
     Log,
     /// The figures themselves.
     Linear,
+}
+
+impl Scale {
+    /// Every scale.
+    pub const ALL: [Scale; 2] = [Scale::Log, Scale::Linear];
+
+    /// The lowercase name (the same as serde's).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scale::Log => "log",
+            Scale::Linear => "linear",
+        }
+    }
+}
+
+impl std::fmt::Display for Scale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Scale {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> crate::Result<Scale> {
+        Scale::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| crate::Error::UnknownVariant {
+                at: crate::Location::Unknown,
+                field: "scale",
+                value: s.to_string(),
+                expected: "log, linear",
+            })
+    }
 }
 
 /// A claim left out of a method, and why.
