@@ -180,8 +180,9 @@ impl Loader {
     /// [`Error::Malformed`] when the document is not JSON of the right shape; otherwise
     /// (strict mode) [`Error::Invalid`] listing every bad record.
     pub fn json_str(&self, text: &str) -> Result<Loaded> {
-        let doc: Value =
-            serde_json::from_str(text).map_err(|e| Error::malformed("document", e.to_string()))?;
+        let doc: Value = serde_json::from_str::<Strict>(text)
+            .map_err(|e| Error::malformed("document", e.to_string()))?
+            .0;
         let Value::Object(mut doc) = doc else {
             return Err(Error::malformed(
                 "document",
@@ -873,6 +874,81 @@ pub(crate) fn csv_number(cell: Option<&str>, field: &'static str) -> Result<Opti
             format!("`{}` is not a number", crate::limits::excerpt(s)),
         )
     })
+}
+
+/// A JSON value read with every object's keys unique: `{"value": 1, "value": 2}` is
+/// refused with its line and column, not read for its last value.
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Strict, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Strict;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_bool<E>(self, v: bool) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::Bool(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::from(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::from(v)))
+            }
+            fn visit_f64<E>(self, v: f64) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::from(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::String(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::String(v)))
+            }
+            fn visit_unit<E>(self) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::Null))
+            }
+            fn visit_none<E>(self) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::Null))
+            }
+            fn visit_some<D2: serde::Deserializer<'de>>(
+                self,
+                d: D2,
+            ) -> std::result::Result<Strict, D2::Error> {
+                Strict::deserialize(d)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Strict, A::Error> {
+                let mut v = Vec::new();
+                while let Some(Strict(x)) = seq.next_element()? {
+                    v.push(x);
+                }
+                Ok(Strict(Value::Array(v)))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Strict, A::Error> {
+                let mut m = Map::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    if m.contains_key(&k) {
+                        return Err(serde::de::Error::custom(format!(
+                            "duplicate key `{}` (a repeated key would keep only its last value)",
+                            crate::limits::excerpt(&k)
+                        )));
+                    }
+                    let Strict(v) = map.next_value()?;
+                    m.insert(k, v);
+                }
+                Ok(Strict(Value::Object(m)))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// What a numeric CSV cell holds a number for.

@@ -292,3 +292,19 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_repeated_json_key_is_refused_not_read_for_its_last_value() {
+    let json =
+        r#"{"claims": [{"id": "a", "quantity": "q", "sources": ["s"], "value": 1, "value": 2}]}"#;
+    let e = Loader::new().json_str(json).unwrap_err().to_string();
+    assert!(e.contains("duplicate key `value`"), "{e}");
+    assert!(e.contains("line 1"), "{e}");
+    // Keys may repeat across objects, and numbers keep their precision.
+    let ok = r#"{"sources": [{"id": "s", "name": "S"}, {"id": "t", "name": "T"}],
+                "quantities": [{"id": "q", "description": "q"}],
+                "claims": [{"id": "a", "quantity": "q", "sources": ["s"], "value": 0.1},
+                             {"id": "b", "quantity": "q", "sources": ["t"], "value": 12345678901234567}]}"#;
+    let set = Loader::new().json_str(ok).unwrap().set;
+    assert_eq!(set.claim("a").unwrap().estimate().central(), Some(0.1));
+}
