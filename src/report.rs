@@ -1395,8 +1395,8 @@ impl Reconciliation {
 
     /// The summary as an aligned table for a terminal: one line per quantity (quantity,
     /// claims REML rests on / all, verdict, severity, agreement, spread, envelope,
-    /// best-supported region, REML and its interval, as of). Input text is escaped for the
-    /// terminal.
+    /// best-supported region, REML and its interval, as of), then the sources' track
+    /// record. Input text is escaped for the terminal.
     #[must_use]
     pub fn to_summary_text(&self) -> String {
         let mut rows = vec![SUMMARY_HEAD.iter().map(|s| (*s).to_string()).collect()];
@@ -1406,7 +1406,13 @@ impl Reconciliation {
             .map(|l| l.strip_prefix("    ").unwrap_or(l).to_string())
             .collect::<Vec<_>>()
             .join("\n");
-        terminal_safe_lines(out + "\n")
+        // The sources' track record follows, as in every report format.
+        let sources = if self.sources.is_empty() {
+            String::new()
+        } else {
+            format!("\n{}", sources_text(self))
+        };
+        terminal_safe_lines(out + "\n" + &sources)
     }
 
     /// The summary as CSV (the same columns, numbers as printed in the text table).

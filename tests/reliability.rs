@@ -307,8 +307,60 @@ fn one_sided_claims_and_joint_claims_enter_by_what_they_say() {
     assert!(record(&r, "d").learned_weight.unwrap() < record(&r, "c").learned_weight.unwrap());
 }
 
+fn hostile_value() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "1e-300",
+        "1e300",
+        "0",
+        "1",
+        "5",
+        "7",
+        "100",
+        "100000",
+        "\"at least 1,000\"",
+        "\"up to 50\"",
+        "\"about 2 million\"",
+        "\"between 10 and 1e12\"",
+        "\"more than 0\"",
+        "123456789012345678901",
+    ])
+    .prop_map(str::to_string)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn learning_on_hostile_claims_never_panics_and_stays_finite(
+        rows in prop::collection::vec(
+            (0usize..4, prop::sample::select(vec!["a", "b", "c", "a;b", "b;c", "d"]), hostile_value()),
+            1..30,
+        ),
+    ) {
+        let mut csv = String::from("quantity,sources,value\n");
+        for (q, s, v) in &rows {
+            csv.push_str(&format!("q{q},{s},{v}\n"));
+        }
+        let set = Loader::new().lenient().csv_str(&csv).unwrap().set;
+        for m in Learner::ALL {
+            let r = Reconciler::new().with_learned_reliability(m).reconcile(&set);
+            for s in &r.sources {
+                let w = s.learned_weight;
+                prop_assert!(w.is_none_or(|w| w.is_finite() && w >= 0.0), "{m}: {:?}", s);
+                prop_assert!(s.bias.is_none_or(f64::is_finite));
+            }
+            for q in &r.quantities {
+                if let Some(p) = q.pooled.get("learned") {
+                    prop_assert!(p.value.is_none_or(f64::is_finite), "{m}: {:?}", p);
+                    // A value is a figure inside the envelope of the claims.
+                    if let Some(v) = p.value {
+                        prop_assert!(q.envelope.contains_value(v) || m != Learner::Crosscheck, "{m}: {v} outside {}", q.envelope);
+                    }
+                }
+            }
+            let _ = (r.to_string(), r.to_markdown(), r.to_html(), r.to_summary_text());
+        }
+    }
 
     #[test]
     fn learned_results_do_not_depend_on_the_order_of_claims(
