@@ -774,7 +774,7 @@ fn check_row(
     }
     // The Loader's order of checks: field sizes, quantity and sources present, the value,
     // then the ids (as `Claim::new`), then the count's domain (as `ClaimSet::add_claim`).
-    let checked = (|| -> Result<(crate::Estimate, &str, Vec<&str>)> {
+    let checked = (|| -> Result<(crate::Estimate, &str, &str)> {
         for (i, c) in f.iter().enumerate() {
             if i != cols.sources && c.len() > crate::limits::MAX_TEXT_BYTES {
                 crate::limits::check_len(
@@ -792,12 +792,10 @@ fn check_row(
             });
         }
         let sources = text(cols.sources, "sources")?.trim();
-        let names: Vec<&str> = if sources.is_empty() {
-            Vec::new()
-        } else {
-            sources.split(';').map(str::trim).collect()
-        };
-        if names.is_empty() || names.iter().any(|s| s.is_empty()) {
+        // The names are split again where needed rather than collected: no allocation for
+        // the usual row of one or a few sources.
+        let names = || sources.split(';').map(str::trim);
+        if sources.is_empty() || names().any(str::is_empty) {
             return Err(Error::Empty {
                 at: Location::Unknown,
                 field: "sources",
@@ -818,25 +816,26 @@ fn check_row(
         }
         crate::limits::check_id_str("quantity", quantity)?;
         // Few sources: compare with the ones before; many: a set (a row may name 100,000).
+        let few = names().nth(8).is_none();
         let mut seen = std::collections::HashSet::new();
-        for (k, n) in names.iter().enumerate() {
+        for (k, n) in names().enumerate() {
             crate::limits::check_source_id_str("sources", n)?;
-            let repeated = if names.len() <= 8 {
-                names[..k].contains(n)
+            let repeated = if few {
+                names().take(k).any(|m| m == n)
             } else {
-                !seen.insert(*n)
+                !seen.insert(n)
             };
             if repeated {
                 return Err(Error::DuplicateId {
                     at: Location::Unknown,
                     what: "source in claim",
-                    id: (*n).to_string(),
+                    id: n.to_string(),
                 });
             }
         }
-        Ok((e, quantity, names))
+        Ok((e, quantity, sources))
     })();
-    let (estimate, quantity, names) = checked.map_err(|e| e.at(at()))?;
+    let (estimate, quantity, sources) = checked.map_err(|e| e.at(at()))?;
     // The count's domain is checked after the claim id is (in `commit`), as the claim set
     // does: a duplicate id is reported before a negative figure.
     let (estimate, deferred) = match estimate.clone().into_count() {
@@ -848,7 +847,6 @@ fn check_row(
     let level = estimate.level();
     let quantity = quantity.as_bytes();
     // Everything is checked before anything is interned: a rejected row leaves nothing.
-    let names: Vec<&[u8]> = names.iter().map(|n| n.as_bytes()).collect();
     let mut put = |bytes: &[u8]| {
         let start = batch.arena.len() as u32;
         batch.arena.extend_from_slice(bytes);
@@ -857,8 +855,8 @@ fn check_row(
     let explicit = explicit.map(&mut put);
     let quantity = put(quantity);
     let first = batch.names.len() as u32;
-    for name in names {
-        let r = put(name);
+    for name in sources.split(';').map(str::trim) {
+        let r = put(name.as_bytes());
         batch.names.push(r);
     }
     Ok(Pending {
