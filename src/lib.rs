@@ -126,7 +126,7 @@ pub use reconcile::{
     CONTRADICTION_WARNING, ClaimRow, QuantityReport, Reconciler, Reconciliation, Region, Severity,
     StanceBreakdown, StanceGroup, Verdict,
 };
-pub use relation::{PairRelation, Relation, relate};
+pub use relation::{PairRelation, Relating, Relation, relate};
 pub use reliability::Learner;
 pub use source::{Reliability, ReliabilityWeights, Source, SourceKind};
 pub use sweep::SupportStep;

@@ -20,7 +20,7 @@ use crate::estimate::Estimate;
 use crate::interval::Interval;
 use crate::pool::{self, PoolOptions, Pooled};
 use crate::quantity::{Quantity, QuantityKind, Temporal};
-use crate::relation::{PairRelation, relate};
+use crate::relation::{PairRelation, Relating, relate};
 use crate::source::ReliabilityWeights;
 use crate::sweep::{Scratch, SupportStep, Sweep, fixed, sweep};
 
@@ -137,6 +137,7 @@ pub const CONTRADICTION_WARNING: &str =
 
 /// One claim as the report shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClaimRow {
     /// The claim id.
     pub id: String,
@@ -191,6 +192,7 @@ impl ClaimRow {
 
 /// A region agreed by the most weight of claims (Marzullo's algorithm).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Region {
     /// The values of the region.
     pub interval: Interval,
@@ -205,6 +207,7 @@ pub struct Region {
 
 /// The claims of one stance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StanceGroup {
     /// The claims.
     pub claims: Vec<String>,
@@ -216,6 +219,7 @@ pub struct StanceGroup {
 
 /// Whether the disagreement lines up with sides.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StanceBreakdown {
     /// The claims by stance.
     pub groups: BTreeMap<Stance, StanceGroup>,
@@ -234,6 +238,7 @@ pub struct StanceBreakdown {
 
 /// The reconciliation of one quantity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QuantityReport {
     /// The quantity id.
     pub quantity: String,
@@ -371,7 +376,13 @@ fn row_estimate(r: &ClaimRow) -> Estimate {
 }
 
 fn pair(a: &ClaimRow, b: &ClaimRow) -> PairRelation {
-    let (relation, gap, central_ratio, overlap_share) = relate(&row_estimate(a), &row_estimate(b));
+    let Relating {
+        relation,
+        gap,
+        central_ratio,
+        overlap_share,
+        ..
+    } = relate(&row_estimate(a), &row_estimate(b));
     PairRelation {
         a: a.id.clone(),
         b: b.id.clone(),
@@ -384,6 +395,7 @@ fn pair(a: &ClaimRow, b: &ClaimRow) -> PairRelation {
 
 /// The reconciliation of a claim set: one report per quantity with claims.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Reconciliation {
     /// Reports, present figures first, then projections, each by quantity id.
     pub quantities: Vec<QuantityReport>,

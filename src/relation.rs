@@ -111,6 +111,7 @@ impl fmt::Display for Relation {
 
 /// The relation of one pair of claims, with the figures that measure it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PairRelation {
     /// The first claim's id (the smaller id in a report).
     pub a: String,
@@ -129,9 +130,35 @@ pub struct PairRelation {
     pub overlap_share: Option<f64>,
 }
 
+/// How two estimates relate, with the figures that measure it (a [`PairRelation`] without
+/// the claim ids).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct Relating {
+    /// How A relates to B.
+    pub relation: Relation,
+    /// For disjoint plausible intervals, the distance between their facing bounds.
+    pub gap: Option<f64>,
+    /// With two positive central values, the larger over the smaller; symmetric.
+    pub central_ratio: Option<f64>,
+    /// `|Pa ∩ Pb| / |hull(Pa, Pb)|`; `None` when the hull is unbounded.
+    pub overlap_share: Option<f64>,
+}
+
 /// Relates two estimates. O(1).
+///
+/// ```
+/// use crosscheck::{Estimate, Relation, relate};
+///
+/// let zelensky: Estimate = "about 4,000".parse()?;
+/// let us: Estimate = "closer to 1,200".parse()?;
+/// let r = relate(&zelensky, &us);
+/// assert_eq!(r.relation, Relation::Tension);
+/// assert_eq!(format!("{:.2}", r.central_ratio.unwrap()), "3.33");
+/// Ok::<(), crosscheck::Error>(())
+/// ```
 #[must_use]
-pub fn relate(a: &Estimate, b: &Estimate) -> (Relation, Option<f64>, Option<f64>, Option<f64>) {
+pub fn relate(a: &Estimate, b: &Estimate) -> Relating {
     let (pa, pb) = (a.plausible(), b.plausible());
     let relation = if pa == pb {
         Relation::Same
@@ -151,5 +178,10 @@ pub fn relate(a: &Estimate, b: &Estimate) -> (Relation, Option<f64>, Option<f64>
         (Some(x), Some(y)) if x > 0.0 && y > 0.0 => Some(x.max(y) / x.min(y)),
         _ => None,
     };
-    (relation, gap, ratio, pa.overlap_share(pb))
+    Relating {
+        relation,
+        gap,
+        central_ratio: ratio,
+        overlap_share: pa.overlap_share(pb),
+    }
 }

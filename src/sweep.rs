@@ -17,6 +17,7 @@ pub(crate) fn fixed(w: f64) -> i128 {
 
 /// One piece of the support profile: the claims' weight covering every value of `interval`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SupportStep {
     /// The values this step covers.
     pub interval: Interval,

@@ -123,6 +123,7 @@ pub struct ClaimTable {
 
 /// The summary of one quantity of a [`ClaimTable`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TableQuantity {
     /// The quantity id.
     pub quantity: String,
@@ -150,6 +151,7 @@ pub struct TableQuantity {
 
 /// Counts of verdicts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerdictCounts {
     /// `single`.
     pub single: usize,
@@ -163,6 +165,7 @@ pub struct VerdictCounts {
 
 /// The reconciliation of a [`ClaimTable`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TableReconciliation {
     /// One summary per quantity, in order of first appearance.
     pub quantities: Vec<TableQuantity>,

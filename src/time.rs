@@ -94,6 +94,7 @@ impl fmt::Display for ClaimStatus {
 
 /// One claim on the time axis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TimelinePoint {
     /// The claim.
     pub claim: String,
@@ -112,6 +113,7 @@ pub struct TimelinePoint {
 
 /// The monotone band at one date.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BandPoint {
     /// The date.
     pub date: PartialDate,
@@ -124,6 +126,7 @@ pub struct BandPoint {
 /// A current claim of a cumulative quantity dated before the latest one: judged by its
 /// floor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CarriedFloor {
     /// The claim.
     pub claim: String,
@@ -159,6 +162,7 @@ impl HistoryVerdict {
 
 /// The history of a dated quantity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct History {
     /// Rising, steady or a decrease.
     pub verdict: HistoryVerdict,
@@ -171,6 +175,7 @@ pub struct History {
 
 /// Claims that are one figure relayed by several outlets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Relay {
     /// The claims (the first is the one counted).
     pub claims: Vec<String>,
@@ -588,6 +593,7 @@ mod tests {
 /// Two sources' figures side by side on the dates both speak to (a source's figure: its
 /// central value, else its plausible lower bound, e.g. a documented minimum).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SideBySide {
     /// The date.
     pub date: PartialDate,

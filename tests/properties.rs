@@ -157,8 +157,10 @@ proptest! {
         let set = build(&specs, &order, 1.0);
         for a in set.claims() {
             for b in set.claims() {
-                let (r1, g1, c1, o1) = relate(a.estimate(), b.estimate());
-                let (r2, g2, c2, o2) = relate(b.estimate(), a.estimate());
+                let x = relate(a.estimate(), b.estimate());
+                let y = relate(b.estimate(), a.estimate());
+                let (r1, g1, c1, o1) = (x.relation, x.gap, x.central_ratio, x.overlap_share);
+                let (r2, g2, c2, o2) = (y.relation, y.gap, y.central_ratio, y.overlap_share);
                 prop_assert_eq!(r1, r2.inverse());
                 prop_assert_eq!((g1, c1, o1), (g2, c2, o2));
             }

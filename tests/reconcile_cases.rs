@@ -37,23 +37,32 @@ fn hedged(hard: Interval, plausible: Interval) -> Estimate {
 #[test]
 fn every_relation_kind() {
     let c = |a, b| iv(a, b);
-    assert_eq!(relate(&c(1.0, 2.0), &c(1.0, 2.0)).0, Relation::Same);
-    assert_eq!(relate(&c(0.0, 10.0), &c(2.0, 3.0)).0, Relation::Contains);
-    assert_eq!(relate(&c(2.0, 3.0), &c(0.0, 10.0)).0, Relation::Contained);
-    let (r, gap, _, share) = relate(&c(0.0, 4.0), &c(2.0, 6.0));
-    assert_eq!((r, gap, share), (Relation::Overlaps, None, Some(2.0 / 6.0)));
+    assert_eq!(relate(&c(1.0, 2.0), &c(1.0, 2.0)).relation, Relation::Same);
+    assert_eq!(
+        relate(&c(0.0, 10.0), &c(2.0, 3.0)).relation,
+        Relation::Contains
+    );
+    assert_eq!(
+        relate(&c(2.0, 3.0), &c(0.0, 10.0)).relation,
+        Relation::Contained
+    );
+    let r = relate(&c(0.0, 4.0), &c(2.0, 6.0));
+    assert_eq!(
+        (r.relation, r.gap, r.overlap_share),
+        (Relation::Overlaps, None, Some(2.0 / 6.0))
+    );
     let wide = Interval::closed(0.0, 100.0).unwrap();
-    let (r, gap, _, _) = relate(
+    let r = relate(
         &hedged(wide, Interval::closed(1.0, 2.0).unwrap()),
         &hedged(wide, Interval::closed(5.0, 6.0).unwrap()),
     );
-    assert_eq!((r, gap), (Relation::Tension, Some(3.0)));
-    let (r, gap, _, _) = relate(&c(1.0, 2.0), &c(5.0, 6.0));
-    assert_eq!((r, gap), (Relation::Contradiction, Some(3.0)));
+    assert_eq!((r.relation, r.gap), (Relation::Tension, Some(3.0)));
+    let r = relate(&c(1.0, 2.0), &c(5.0, 6.0));
+    assert_eq!((r.relation, r.gap), (Relation::Contradiction, Some(3.0)));
     let a = iv(1_000.0, 1_400.0).with_central(1_200.0).unwrap();
     let b = iv(2_000.0, 6_000.0).with_central(4_000.0).unwrap();
-    assert!((relate(&a, &b).2.unwrap() - 4_000.0 / 1_200.0).abs() < 1e-12);
-    assert_eq!(relate(&a, &b).2, relate(&b, &a).2);
+    assert!((relate(&a, &b).central_ratio.unwrap() - 4_000.0 / 1_200.0).abs() < 1e-12);
+    assert_eq!(relate(&a, &b).central_ratio, relate(&b, &a).central_ratio);
 }
 
 #[test]

@@ -240,6 +240,7 @@ impl std::str::FromStr for Scale {
 
 /// A claim left out of a method, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Excluded {
     /// The claim.
     pub claim: String,
@@ -249,6 +250,7 @@ pub struct Excluded {
 
 /// A one-sided or centre-less claim's hard interval checked against a pooled figure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BoundCheck {
     /// The claim.
     pub claim: String,
@@ -314,6 +316,7 @@ impl std::str::FromStr for BoundStatus {
 
 /// Heterogeneity figures of a meta-analysis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Heterogeneity {
     /// Between-claim variance τ² (on the pooling scale).
     pub tau2: f64,
@@ -339,6 +342,7 @@ pub struct Heterogeneity {
 
 /// Leave-one-out influence on a pooled value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Influence {
     /// The pooled value without each claim (`None` where nothing is left to pool).
     pub without_claim: BTreeMap<String, Option<f64>>,
@@ -356,6 +360,7 @@ pub struct Influence {
 
 /// One pooled estimate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Pooled {
     /// A description of the method, with its scale.
     pub method: String,
