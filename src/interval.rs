@@ -77,6 +77,22 @@ impl PartialOrd for Cut {
     }
 }
 
+fn finite_bound(x: f64) -> Result<NotNan<f64>> {
+    if x.is_finite() {
+        NotNan::new(x).map_err(|_| Error::NotFinite {
+            at: crate::Location::Unknown,
+            field: "bound",
+            value: x,
+        })
+    } else {
+        Err(Error::NotFinite {
+            at: crate::Location::Unknown,
+            field: "bound",
+            value: x,
+        })
+    }
+}
+
 /// One end of an interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Bound {
@@ -89,6 +105,34 @@ pub enum Bound {
 }
 
 impl Bound {
+    /// A closed bound at `x` (the value belongs to the interval).
+    ///
+    /// ```
+    /// use crosscheck::{Bound, Interval};
+    ///
+    /// let i = Interval::new(Bound::closed(76_000.0)?, Bound::Unbounded)?;
+    /// assert_eq!(i.to_string(), "[76,000, +∞)");
+    /// assert!(Bound::open(f64::NAN).is_err());
+    /// Ok::<(), crosscheck::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFinite`] for NaN or an infinity (an unbounded side is
+    /// [`Bound::Unbounded`]).
+    pub fn closed(x: f64) -> Result<Bound> {
+        Ok(Bound::Closed(finite_bound(x)?))
+    }
+
+    /// An open bound at `x` (the value itself does not belong to the interval).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFinite`] for NaN or an infinity.
+    pub fn open(x: f64) -> Result<Bound> {
+        Ok(Bound::Open(finite_bound(x)?))
+    }
+
     /// The bound's value, if it has one.
     #[must_use]
     pub fn value(self) -> Option<f64> {

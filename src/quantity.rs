@@ -136,6 +136,7 @@ impl FromStr for Temporal {
 /// Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawQuantity")]
 pub struct Quantity {
     id: String,
     #[serde(default)]
@@ -148,6 +149,35 @@ pub struct Quantity {
     subject_side: Option<String>,
     #[serde(default)]
     temporal: Temporal,
+}
+
+/// A quantity as read by serde, checked by the rules of [`Quantity::new`] first.
+#[derive(Deserialize)]
+struct RawQuantity {
+    id: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    kind: QuantityKind,
+    #[serde(default)]
+    subject_side: Option<String>,
+    #[serde(default)]
+    temporal: Temporal,
+}
+
+impl TryFrom<RawQuantity> for Quantity {
+    type Error = crate::Error;
+
+    fn try_from(r: RawQuantity) -> crate::Result<Quantity> {
+        let mut q = Quantity::new(r.id, r.description)?;
+        q.unit = r.unit;
+        q.kind = r.kind;
+        q.subject_side = r.subject_side;
+        q.temporal = r.temporal;
+        Ok(q)
+    }
 }
 
 impl Quantity {

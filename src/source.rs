@@ -242,6 +242,7 @@ impl ReliabilityWeights {
 /// Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawSource")]
 pub struct Source {
     id: String,
     name: String,
@@ -251,6 +252,31 @@ pub struct Source {
     kind: SourceKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     reliability: Option<Reliability>,
+}
+
+/// A source as read by serde, checked by the rules of [`Source::new`] before it becomes one.
+#[derive(Deserialize)]
+struct RawSource {
+    id: String,
+    name: String,
+    #[serde(default)]
+    side: Option<String>,
+    #[serde(default)]
+    kind: SourceKind,
+    #[serde(default)]
+    reliability: Option<Reliability>,
+}
+
+impl TryFrom<RawSource> for Source {
+    type Error = Error;
+
+    fn try_from(r: RawSource) -> Result<Source> {
+        let mut s = Source::new(r.id, r.name)?;
+        s.side = r.side;
+        s.kind = r.kind;
+        s.reliability = r.reliability;
+        Ok(s)
+    }
 }
 
 impl Source {

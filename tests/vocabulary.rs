@@ -62,3 +62,16 @@ fn every_pooled_key_reads_back_as_its_method() {
         "\"dersimonian_laird\""
     );
 }
+
+#[test]
+fn deserialised_sources_and_quantities_keep_the_rules_of_construction() {
+    use crosscheck::{Quantity, Source};
+    assert!(serde_json::from_str::<Source>(r#"{"id": " ", "name": "x"}"#).is_err());
+    assert!(serde_json::from_str::<Source>(r#"{"id": "a;b", "name": "x"}"#).is_err());
+    assert!(serde_json::from_str::<Quantity>(r#"{"id": ""}"#).is_err());
+    let s: Source =
+        serde_json::from_str(r#"{"id": "moh", "name": "MoH", "side": "Gaza"}"#).unwrap();
+    assert_eq!(s.side(), Some("Gaza"));
+    let q: Quantity = serde_json::from_str(r#"{"id": "toll", "kind": "real"}"#).unwrap();
+    assert!(!q.is_count());
+}
