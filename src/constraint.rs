@@ -67,7 +67,7 @@ impl ConstraintKind {
         ConstraintKind::SumLe,
     ];
 
-    /// The snake_case name (the same as serde's).
+    /// The `snake_case` name (the same as serde's).
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -321,7 +321,7 @@ impl ConstraintStatus {
         ConstraintStatus::Infeasible,
     ];
 
-    /// The snake_case name.
+    /// The `snake_case` name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -597,7 +597,9 @@ pub(crate) fn check(set: &ClaimSet) -> (Vec<ConstraintReport>, Vec<DerivedQuanti
             claims.sort_by(|a, b| a.id().cmp(b.id()));
             Var {
                 id: q,
-                kind: set.quantity(q).map_or(QuantityKind::Count, |x| x.kind()),
+                kind: set
+                    .quantity(q)
+                    .map_or(QuantityKind::Count, super::quantity::Quantity::kind),
                 claims,
             }
         })
@@ -650,7 +652,10 @@ pub(crate) fn check(set: &ClaimSet) -> (Vec<ConstraintReport>, Vec<DerivedQuanti
             .or(global.as_ref().filter(|(_, s)| s.contains(&k)));
         if let Some((claims, with)) = conflict {
             r.status = ConstraintStatus::Infeasible;
-            r.conflict = claims.iter().map(|c| c.to_string()).collect();
+            r.conflict = claims
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect();
             r.witness = Some(witness(&p, k, claims));
             r.with_constraints = with.iter().map(|&j| p.cons[j].0.id.clone()).collect();
             reports.push(r);
@@ -660,14 +665,15 @@ pub(crate) fn check(set: &ClaimSet) -> (Vec<ConstraintReport>, Vec<DerivedQuanti
         // the others; when the whole system is infeasible elsewhere, this one alone
         // against nothing.
         let others: Vec<usize> = all_cons.iter().copied().filter(|&j| j != k).collect();
-        let (hard_after, plaus_after, hard_before, plaus_before) = match (&hard0, &hard_fix) {
-            (Some(h0), Some(h)) => (
-                Some(h.clone()),
-                plaus_fix.clone(),
-                propagate(&p, &others, h0.clone()),
-                propagate(&p, &others, plaus0.clone()),
-            ),
-            _ => {
+        let (hard_after, plaus_after, hard_before, plaus_before) =
+            if let (Some(h0), Some(h)) = (&hard0, &hard_fix) {
+                (
+                    Some(h.clone()),
+                    plaus_fix.clone(),
+                    propagate(&p, &others, h0.clone()),
+                    propagate(&p, &others, plaus0.clone()),
+                )
+            } else {
                 let own = hard_domains(&p, &[k], &everyone);
                 (
                     own.clone().and_then(|d| propagate(&p, &[k], d)),
@@ -675,8 +681,7 @@ pub(crate) fn check(set: &ClaimSet) -> (Vec<ConstraintReport>, Vec<DerivedQuanti
                     own,
                     Some(plaus0.clone()),
                 )
-            }
-        };
+            };
         for &q in parts.iter().chain(std::iter::once(total)) {
             let name = p.vars[q].id.to_string();
             if let (Some(h0), Some(h)) = (&hard_before, &hard_after)

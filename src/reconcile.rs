@@ -1010,7 +1010,7 @@ fn stance_breakdown(rows: &[ClaimRow]) -> StanceBreakdown {
         g.claims.push(r.id.clone());
         g.envelope = g.envelope.hull(&r.plausible);
     }
-    for (stance, g) in groups.iter_mut() {
+    for (stance, g) in &mut groups {
         g.median = median(
             rows.iter()
                 .filter(|r| r.stance == *stance)

@@ -646,9 +646,10 @@ impl ClaimTable {
     /// The claim id of a row index: its explicit id, else `row-N`.
     #[must_use]
     pub fn claim_id(&self, i: usize) -> String {
-        self.explicit_ids
-            .get(&(i as u32))
-            .map_or_else(|| format!("row-{}", self.row_nos[i]), |s| s.to_string())
+        self.explicit_ids.get(&(i as u32)).map_or_else(
+            || format!("row-{}", self.row_nos[i]),
+            std::string::ToString::to_string,
+        )
     }
 }
 

@@ -59,7 +59,7 @@ impl ClaimStatus {
         ClaimStatus::Relay,
     ];
 
-    /// The snake_case name.
+    /// The `snake_case` name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -149,7 +149,7 @@ pub enum HistoryVerdict {
 }
 
 impl HistoryVerdict {
-    /// The snake_case name.
+    /// The `snake_case` name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {

@@ -26,7 +26,7 @@
 //! | `nearly` | `nearly`, `almost`, `just under`, `just below`, `just shy of` | [min, x] | [x−r, x], r = min(u, x/10) | — |
 //! | `range` | `between x and y`, `somewhere between`, `from x to y`, `ranged from x to y`, `x to y`, `x–y` | [x, y] | same | — |
 //! | `hedged-range` | an approximator before a range: `about 30,000 to 60,000`, `roughly 1,500–2,000` | domain | [x, y] | — |
-//! | `open-range` | `between x and over y` | [x, ∞) | [x, y+r], r = min(u_y, y/2) | — |
+//! | `open-range` | `between x and over y` | [x, ∞) | [x, y+r], r = `min(u_y`, y/2) | — |
 //! | `stated-interval` | `x (95% CI a–b)`, `x (95% UI a to b)`, `x (a–b)`, `x (range a to b)`, `an estimated x (95% CI, a to b)`; the level (0.95 for `95%`) is recorded | domain | [a, b] | x |
 //! | `plus-minus` | `x ± d`, `x +/- d`, `x ± p%` | domain | [x−d, x+d] | x |
 //! | `odd` | `300-odd` | [x, x+u) | same | — |
@@ -1070,7 +1070,7 @@ impl Parser<'_> {
         if between || from {
             let sep_ok = match self.word(0) {
                 Some("and") => between,
-                Some("to") | Some("-") | Some("–") => true,
+                Some("to" | "-" | "–") => true,
                 _ => false,
             };
             if !sep_ok {
@@ -1109,10 +1109,10 @@ impl Parser<'_> {
         });
         // Ranges without `between`: `x to y`, `x-y`, `x–y`; after an approximator, a hedged
         // range (`about 30,000 to 60,000`).
-        if matches!(self.word(0), Some("to") | Some("-") | Some("–"))
+        if matches!(self.word(0), Some("to" | "-" | "–"))
             && matches!(
                 self.peek(1).map(|t| &t.kind),
-                Some(Kind::Num { .. }) | Some(Kind::Word(_))
+                Some(Kind::Num { .. } | Kind::Word(_))
             )
         {
             let save = self.pos;
@@ -1184,7 +1184,7 @@ impl Parser<'_> {
             (Some("-"), Some("plus")) => Some((Hedge::MoreThan, 2)),
             (Some("plus"), _) => Some((Hedge::MoreThan, 1)),
             (Some("or"), Some("more")) => Some((Hedge::AtLeast, 2)),
-            (Some("or"), Some("less")) | (Some("or"), Some("fewer")) => Some((Hedge::AtMost, 2)),
+            (Some("or"), Some("less" | "fewer")) => Some((Hedge::AtMost, 2)),
             (Some("or"), Some("so")) => Some((Hedge::Approximately, 2)),
             _ => None,
         };
@@ -1248,13 +1248,13 @@ impl Parser<'_> {
         } else if level.is_some() {
             return Err(self.err("`CI`, `UI` or `range` after the level"));
         }
-        while matches!(self.word(0), Some(",") | Some(":") | Some(";")) {
+        while matches!(self.word(0), Some("," | ":" | ";")) {
             self.pos += 1;
         }
         let Some(lo) = self.number()? else {
             return Err(self.err("the lower end of the stated interval"));
         };
-        if !matches!(self.word(0), Some("to") | Some("-") | Some("–")) {
+        if !matches!(self.word(0), Some("to" | "-" | "–")) {
             return Err(self.err("`to` or a dash between the ends of the stated interval"));
         }
         self.pos += 1;
@@ -1293,7 +1293,7 @@ impl Parser<'_> {
         }
         let part = match self.word(0) {
             Some("low") => Band::Low,
-            Some("mid") | Some("middle") => Band::Mid,
+            Some("mid" | "middle") => Band::Mid,
             Some("high") => Band::High,
             _ => {
                 // `in the hundreds` is the plain magnitude.

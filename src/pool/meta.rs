@@ -104,7 +104,7 @@ impl Method {
         Method::Ml,
     ];
 
-    /// The snake_case name used as the report key.
+    /// The `snake_case` name used as the report key.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -560,9 +560,9 @@ fn paule_mandel(studies: &[Study], start: f64, opts: &MetaOptions) -> (f64, usiz
     for it in 1..=opts.max_iterations.max(1) * 4 {
         let (g, d) = pm_g(studies, tau2);
         if g > 0.0 {
-            lo = tau2
+            lo = tau2;
         } else {
-            hi = tau2
+            hi = tau2;
         }
         let newton = if d < 0.0 { tau2 - g / d } else { f64::NAN };
         let next = if newton.is_finite() && newton > lo && newton < hi {
@@ -685,9 +685,9 @@ fn fisher_scoring(
     for it in 1..=opts.max_iterations {
         let (f, info) = score(studies, tau2, reml);
         if f > 0.0 {
-            lo = tau2
+            lo = tau2;
         } else {
-            hi = tau2
+            hi = tau2;
         }
         // A secant step on the score once two points are known (superlinear), a Fisher
         // scoring step before; bisection when a step would leave the bracket.

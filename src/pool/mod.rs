@@ -281,7 +281,7 @@ impl BoundStatus {
         BoundStatus::EstimateOutside,
     ];
 
-    /// The snake_case name used in reports (the same as serde's).
+    /// The `snake_case` name used in reports (the same as serde's).
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -415,7 +415,7 @@ pub struct Pooled {
     #[serde(default)]
     pub tie: Option<[f64; 2]>,
     /// The small-sample interval of a random-effects meta-analysis: Hartung–Knapp–Sidik–
-    /// Jonkman (IntHout, Ioannidis & Borm 2014), the one to read first with few claims.
+    /// Jonkman (`IntHout`, Ioannidis & Borm 2014), the one to read first with few claims.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub small_sample_interval: Option<Interval>,
     /// "the claims contradict each other; a pooled value describes no one's figure", when
@@ -475,7 +475,7 @@ pub(crate) fn pool(
     let mut by_source: BTreeMap<&String, Vec<usize>> = BTreeMap::new();
     if opts.influence {
         for (j, list) in sources.iter().enumerate() {
-            for s in list.iter() {
+            for s in *list {
                 by_source.entry(s).or_default().push(j);
             }
         }
@@ -575,7 +575,7 @@ fn add_note(p: &mut Pooled, text: &str) {
 }
 
 /// Every figure a pooled line reports is finite, or absent with a note saying why: a value
-/// or interval that overflowed (claims near ±f64::MAX) is withdrawn, not printed as ∞/NaN.
+/// or interval that overflowed (claims near ±`f64::MAX`) is withdrawn, not printed as ∞/NaN.
 fn keep_finite(p: &mut Pooled) {
     let finite_interval = |i: &Interval| i.inf().is_finite() && i.sup().is_finite();
     if p.value.is_some_and(|v| !v.is_finite()) {
@@ -694,28 +694,27 @@ pub(crate) fn entry(r: &ClaimRow, scale: Scale) -> Entry {
         };
     }
     let (lo, hi) = (r.plausible.inf(), r.plausible.sup());
-    match r.central {
-        Some(c) => Entry::Figure {
+    if let Some(c) = r.central {
+        Entry::Figure {
             central: c,
             lo,
             hi,
             level: r.level,
             rounding_only: matches!(rule, "bare" | "exactly"),
             from_range: false,
-        },
-        None => {
-            let mid = match scale {
-                Scale::Log if lo > 0.0 => (lo.ln() / 2.0 + hi.ln() / 2.0).exp(),
-                _ => r.plausible.midpoint().unwrap_or(lo),
-            };
-            Entry::Figure {
-                central: mid,
-                lo,
-                hi,
-                level: 0.95,
-                rounding_only: false,
-                from_range: true,
-            }
+        }
+    } else {
+        let mid = match scale {
+            Scale::Log if lo > 0.0 => (lo.ln() / 2.0 + hi.ln() / 2.0).exp(),
+            _ => r.plausible.midpoint().unwrap_or(lo),
+        };
+        Entry::Figure {
+            central: mid,
+            lo,
+            hi,
+            level: 0.95,
+            rounding_only: false,
+            from_range: true,
         }
     }
 }
