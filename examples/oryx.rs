@@ -13,7 +13,6 @@
 use std::process::ExitCode;
 
 use crosscheck::chart::TimeChart;
-use crosscheck::time::side_by_side;
 use crosscheck::{ClaimSet, Loader, Reconciler};
 
 fn main() -> ExitCode {
@@ -69,7 +68,7 @@ fn main() -> ExitCode {
             h.deciding[1]
         );
     }
-    let pairs = side_by_side(q, "ua-general-staff", "oryx");
+    let pairs = q.side_by_side("ua-general-staff", "oryx");
     let above = pairs.iter().filter(|p| p.a > p.b).count();
     println!(
         "  on {} of {} shared dates ({:.1}%) the General Staff's figure sits above Oryx's photo-confirmed floor",

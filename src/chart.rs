@@ -702,7 +702,7 @@ impl<'a> Chart<'a> {
             // The pooled lines' warnings, bound checks, exclusions and notes, as in every
             // other format.
             if q.claims.len() > 1 {
-                for w in crate::report::pooled_warnings(q) {
+                for w in crate::notes::pooled_warnings(q) {
                     for line in wrap(&w, ((self.width - 20.0) / CHAR_W) as usize) {
                         text(&mut body, 10.0, y, &line, " fill=\"#8a4b00\"", false);
                         y += LINE_H;

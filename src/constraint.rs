@@ -39,7 +39,6 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::claim::Claim;
-use crate::claimset::ClaimSet;
 use crate::error::{Error, Location, Result};
 use crate::interval::Interval;
 use crate::quantity::QuantityKind;
@@ -572,10 +571,15 @@ fn feasible(p: &Problem<'_>, active_cons: &[usize], active: &dyn Fn(&Claim) -> b
     hard_domains(p, active_cons, active).is_some_and(|d| propagate(p, active_cons, d).is_some())
 }
 
-/// Checks a claim set's constraints: one report per constraint (in id order) and the
-/// derived quantities.
-pub(crate) fn check(set: &ClaimSet) -> (Vec<ConstraintReport>, Vec<DerivedQuantity>) {
-    let mut constraints: Vec<&Constraint> = set.constraints().iter().collect();
+/// Checks constraints against claims: one report per constraint (in id order) and the
+/// derived quantities. `kind_of` gives a quantity's kind (a count when undeclared). It
+/// takes the claim set's parts, not the set, so this module does not depend on it.
+pub(crate) fn check(
+    constraints: &[Constraint],
+    claims: &[Claim],
+    kind_of: impl Fn(&str) -> Option<QuantityKind>,
+) -> (Vec<ConstraintReport>, Vec<DerivedQuantity>) {
+    let mut constraints: Vec<&Constraint> = constraints.iter().collect();
     if constraints.is_empty() {
         return (Vec::new(), Vec::new());
     }
@@ -585,7 +589,7 @@ pub(crate) fn check(set: &ClaimSet) -> (Vec<ConstraintReport>, Vec<DerivedQuanti
     ids.dedup();
     let index: BTreeMap<&str, usize> = ids.iter().enumerate().map(|(i, q)| (*q, i)).collect();
     let mut by_quantity: BTreeMap<&str, Vec<&Claim>> = BTreeMap::new();
-    for c in set.claims() {
+    for c in claims {
         if index.contains_key(c.quantity()) {
             by_quantity.entry(c.quantity()).or_default().push(c);
         }
@@ -597,9 +601,7 @@ pub(crate) fn check(set: &ClaimSet) -> (Vec<ConstraintReport>, Vec<DerivedQuanti
             claims.sort_by(|a, b| a.id().cmp(b.id()));
             Var {
                 id: q,
-                kind: set
-                    .quantity(q)
-                    .map_or(QuantityKind::Count, super::quantity::Quantity::kind),
+                kind: kind_of(q).unwrap_or(QuantityKind::Count),
                 claims,
             }
         })

@@ -6,7 +6,55 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
 use crate::interval::{Bound, Interval, finite};
-use crate::wording::Profile;
+
+/// A set of reading rules (see [`crate::wording`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Significant-digit rules (Ferson et al. 2015; Cummins, Sauerland & Solt 2012).
+    #[default]
+    Default,
+    /// ±5 % for approximators and one-sided bounds (Wikimpacts).
+    Relative,
+    /// Plausible = hard: no pragmatic narrowing.
+    Strict,
+}
+
+impl Profile {
+    /// The lowercase name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Default => "default",
+            Profile::Relative => "relative",
+            Profile::Strict => "strict",
+        }
+    }
+}
+
+impl std::fmt::Display for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Profile {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "default" => Ok(Profile::Default),
+            "relative" => Ok(Profile::Relative),
+            "strict" => Ok(Profile::Strict),
+            _ => Err(Error::UnknownVariant {
+                at: Location::Unknown,
+                field: "profile",
+                value: s.into(),
+                expected: "default, relative, strict",
+            }),
+        }
+    }
+}
 
 /// How a wording was read: the text, the profile, the rule and the granularity used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

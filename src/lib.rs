@@ -89,12 +89,14 @@ mod format;
 mod interval;
 mod io;
 pub mod limits;
+mod notes;
 pub mod pool;
 mod quantity;
 mod reconcile;
 mod relation;
 pub mod reliability;
 pub mod report;
+mod row;
 mod source;
 mod sweep;
 pub mod table;
@@ -116,6 +118,7 @@ pub use constraint::{
     Constraint, ConstraintKind, ConstraintReport, ConstraintStatus, DerivedQuantity,
 };
 pub use error::{Error, Location, Result};
+pub use estimate::Profile;
 pub use estimate::{Estimate, Reading};
 pub use format::format_number;
 pub use interval::{Bound, Interval};
@@ -123,11 +126,11 @@ pub use io::{Loaded, Loader};
 pub use pool::{PoolMethod, PoolOptions};
 pub use quantity::{Quantity, QuantityKind, Temporal};
 pub use reconcile::{
-    CONTRADICTION_WARNING, ClaimRow, QuantityReport, Reconciler, Reconciliation, Region, Severity,
+    CONTRADICTION_WARNING, QuantityReport, Reconciler, Reconciliation, Region, Severity,
     StanceBreakdown, StanceGroup, Verdict,
 };
 pub use relation::{PairRelation, Relating, Relation, relate};
 pub use reliability::Learner;
+pub use row::ClaimRow;
 pub use source::{Reliability, ReliabilityWeights, Source, SourceKind};
 pub use sweep::SupportStep;
-pub use wording::Profile;

@@ -135,60 +135,7 @@ impl std::fmt::Display for Verdict {
 pub const CONTRADICTION_WARNING: &str =
     "the claims contradict each other; a pooled value describes no one's figure";
 
-/// One claim as the report shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ClaimRow {
-    /// The claim id.
-    pub id: String,
-    /// Its originating sources.
-    pub sources: Vec<String>,
-    /// Its stance.
-    pub stance: Stance,
-    /// The wording, for a claim read from wording.
-    pub wording: Option<String>,
-    /// The reading rule applied, for a claim read from wording.
-    pub rule: Option<String>,
-    /// What the claim logically entails.
-    pub hard: Interval,
-    /// Its plausible reading.
-    pub plausible: Interval,
-    /// Its central value.
-    pub central: Option<f64>,
-    /// Its weight (from its sources' reliability).
-    pub weight: f64,
-    /// Coverage level of the plausible interval for the statistics.
-    pub level: f64,
-    /// The date the figure describes.
-    #[serde(default)]
-    pub as_of: Option<crate::claim::PartialDate>,
-    /// When it was published.
-    #[serde(default)]
-    pub published: Option<crate::claim::PartialDate>,
-    /// The outlet that relayed it.
-    #[serde(default)]
-    pub reported_by: Option<String>,
-    /// Where it was published.
-    #[serde(default)]
-    pub url: Option<String>,
-    /// The words it was published in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quote: Option<String>,
-    /// The claim it revises, if it says so.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revises: Option<String>,
-    /// Current (judged), superseded (in the history only) or relay (counted once).
-    #[serde(default)]
-    pub status: crate::time::ClaimStatus,
-}
-
-impl ClaimRow {
-    /// The date the claim speaks for: its `as_of`, else its `published` date.
-    #[must_use]
-    pub fn date(&self) -> Option<crate::claim::PartialDate> {
-        self.as_of.or(self.published)
-    }
-}
+pub use crate::row::ClaimRow;
 
 /// A region agreed by the most weight of claims (Marzullo's algorithm).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -324,6 +271,12 @@ pub struct QuantityReport {
 }
 
 impl QuantityReport {
+    /// Two sources' figures on the dates both gave one (see [`crate::time::side_by_side`]).
+    #[must_use]
+    pub fn side_by_side(&self, a: &str, b: &str) -> Vec<crate::time::SideBySide> {
+        crate::time::side_by_side(&self.timeline, a, b)
+    }
+
     fn claims_weight(&self, rows: &[ClaimRow]) -> f64 {
         // Summed in fixed point, as the sweep sums the region's weight.
         rows.iter()
@@ -660,8 +613,26 @@ impl Reconciler {
         quantities.sort_by(|a, b| {
             (a.is_projection(), &a.quantity).cmp(&(b.is_projection(), &b.quantity))
         });
-        let (constraints, derived) = crate::constraint::check(set);
-        let tracked = crate::reliability::track(&mut quantities, self.learner);
+        let (constraints, derived) =
+            crate::constraint::check(set.constraints(), set.claims(), |q| {
+                set.quantity(q).map(Quantity::kind)
+            });
+        let views: Vec<crate::reliability::QuantityView<'_>> = quantities
+            .iter()
+            .map(|q| crate::reliability::QuantityView {
+                quantity: &q.quantity,
+                kind: q.kind,
+                claims: &q.claims,
+                best: q.best_supported.first().map(|r| r.interval),
+            })
+            .collect();
+        let tracked = crate::reliability::track(&views, self.learner);
+        drop(views);
+        for (q, p) in quantities.iter_mut().zip(tracked.learned) {
+            if let Some(p) = p {
+                q.pooled.insert(crate::reliability::LEARNED.to_string(), p);
+            }
+        }
         Reconciliation {
             quantities,
             unclaimed,

@@ -3,6 +3,7 @@
 //! The JSON report is `serde_json` on the [`Reconciliation`] itself
 //! ([`Reconciliation::to_json_string`]).
 
+use crate::notes::{ordered_pooled, pooled_warnings};
 use std::fmt::{self, Write};
 
 use crate::format::{format_number, terminal_safe, terminal_safe_lines};
@@ -58,82 +59,6 @@ fn format_ratio(r: f64) -> String {
     } else {
         format_number(r.round())
     }
-}
-
-/// Everything a reader must not miss about the pooled lines, one sentence each: the
-/// contradiction warning, firm bounds a pooled figure breaks, notes (no value, ties, scale),
-/// claims left out, censored and range claims. Shown in every format.
-pub(crate) fn pooled_warnings(q: &QuantityReport) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(w) = q.pooled.values().find_map(|p| p.warning.clone()) {
-        out.push(format!("⚠ {w}"));
-    }
-    // The same sentence for several methods is said once, naming them all.
-    let mut said: Vec<(String, Vec<&str>)> = Vec::new();
-    let mut say = |text: String, key: &'static str| match said.iter_mut().find(|(t, _)| *t == text)
-    {
-        Some((_, keys)) => keys.push(key),
-        None => said.push((text, vec![key])),
-    };
-    for (key, p) in ordered_pooled(q) {
-        let key: &'static str = crate::pool::PoolMethod::ALL
-            .into_iter()
-            .map(crate::pool::PoolMethod::key)
-            .find(|k| k == key)
-            .unwrap_or("pooled");
-        for b in p
-            .bounds
-            .iter()
-            .filter(|b| b.status == crate::pool::BoundStatus::EstimateOutside)
-        {
-            say(
-                format!("⚠ breaks the firm bound {} of {}", b.bound, b.claim),
-                key,
-            );
-        }
-        if let Some(n) = &p.note {
-            say(n.clone(), key);
-        }
-        if !p.censored.is_empty() {
-            say(
-                format!("censored (one-sided): {}", p.censored.join(", ")),
-                key,
-            );
-        }
-        if !p.from_range.is_empty() {
-            say(
-                format!(
-                    "ranges entered at their midpoint: {}",
-                    p.from_range.join(", ")
-                ),
-                key,
-            );
-        }
-        if let Some(n) = &p.influence_skipped {
-            say(n.clone(), key);
-        }
-    }
-    for (text, keys) in said {
-        let who = if keys.len() == q.pooled.len() && keys.len() > 1 {
-            "every method".to_string()
-        } else {
-            keys.join(", ")
-        };
-        out.push(format!("{who}: {text}"));
-    }
-    let mut excluded: Vec<String> = q
-        .pooled
-        .values()
-        .flat_map(|p| p.excluded.iter())
-        .filter(|e| !e.reason.starts_with("outside"))
-        .map(|e| format!("{} ({})", e.claim, e.reason))
-        .collect();
-    excluded.sort();
-    excluded.dedup();
-    if !excluded.is_empty() {
-        out.push(format!("left out of some methods: {}", excluded.join("; ")));
-    }
-    out
 }
 
 /// The track-record table (DESIGN §3.5): a header and one row per source.
@@ -759,13 +684,6 @@ const POOLED_HEAD: [&str; 8] = [
     "claims",
     "most influential (value without ÷ value)",
 ];
-
-fn ordered_pooled(q: &QuantityReport) -> Vec<(&String, &Pooled)> {
-    let order = crate::pool::PoolMethod::ALL.map(crate::pool::PoolMethod::key);
-    let mut v: Vec<(&String, &Pooled)> = q.pooled.iter().collect();
-    v.sort_by_key(|(k, _)| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
-    v
-}
 
 /// Where a claim was published: its outlet, URL and quote, as one cell.
 fn citation_cell(c: &crate::reconcile::ClaimRow) -> String {

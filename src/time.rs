@@ -27,70 +27,14 @@
 //! O(n log n) per quantity for the sort by date; the band and the timeline are O(n) after.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::claim::{Claim, PartialDate};
 use crate::interval::{Cut, Interval};
 use crate::quantity::Temporal;
-use crate::reconcile::ClaimRow;
-
-/// A claim's place in the judgement as of a date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ClaimStatus {
-    /// Judged: the latest figure of its sources (as of the date judged).
-    #[default]
-    Current,
-    /// Replaced by a later figure of the same sources (or named by a `revises`), or, for
-    /// a snapshot, about an earlier period: in the history, not in the verdict.
-    Superseded,
-    /// The same figure as another claim of the same sources and date, relayed by another
-    /// outlet: counted once.
-    Relay,
-}
-
-impl ClaimStatus {
-    /// Every variant, in declaration order.
-    pub const ALL: [ClaimStatus; 3] = [
-        ClaimStatus::Current,
-        ClaimStatus::Superseded,
-        ClaimStatus::Relay,
-    ];
-
-    /// The `snake_case` name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ClaimStatus::Current => "current",
-            ClaimStatus::Superseded => "superseded",
-            ClaimStatus::Relay => "relay",
-        }
-    }
-}
-
-impl std::str::FromStr for ClaimStatus {
-    type Err = crate::Error;
-
-    fn from_str(s: &str) -> crate::Result<ClaimStatus> {
-        ClaimStatus::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| crate::Error::UnknownVariant {
-                at: crate::Location::Unknown,
-                field: "status",
-                value: s.to_string(),
-                expected: "current, superseded, relay",
-            })
-    }
-}
-
-impl fmt::Display for ClaimStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use crate::row::ClaimRow;
+pub use crate::row::ClaimStatus;
 
 /// One claim on the time axis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -616,18 +560,18 @@ pub struct SideBySide {
 ///      g2,tanks,gs,1000,1000,1000,2022-06-01\no2,tanks,oryx,700,,,2022-06-01\n",
 /// )?;
 /// let r = Reconciler::new().reconcile(&set);
-/// let pairs = side_by_side(&r.quantities[0], "gs", "oryx");
+/// let pairs = side_by_side(&r.quantities[0].timeline, "gs", "oryx");
+/// assert_eq!(pairs, r.quantities[0].side_by_side("gs", "oryx"));
 /// assert_eq!(pairs.len(), 2);
 /// assert_eq!((pairs[0].a, pairs[0].b), (586.0, 318.0));
 /// Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[must_use]
-pub fn side_by_side(q: &crate::QuantityReport, a: &str, b: &str) -> Vec<SideBySide> {
+pub fn side_by_side(timeline: &[TimelinePoint], a: &str, b: &str) -> Vec<SideBySide> {
     let value = |p: &TimelinePoint| p.central.or_else(|| p.plausible.low_value());
     let of = |source: &str| -> BTreeMap<PartialDate, f64> {
         let mut m = BTreeMap::new();
-        for p in q
-            .timeline
+        for p in timeline
             .iter()
             .filter(|p| p.sources.iter().any(|s| s == source))
         {

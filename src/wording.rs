@@ -84,11 +84,8 @@
 //!
 //! Linear in the length of the wording.
 
-use std::fmt;
 use std::ops::Range;
 use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
 use crate::estimate::{Estimate, Reading};
@@ -96,54 +93,7 @@ use crate::interval::{Bound, Interval};
 use crate::quantity::QuantityKind;
 use ordered_float::NotNan;
 
-/// A set of reading rules (see the [module docs](self)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Profile {
-    /// Significant-digit rules (Ferson et al. 2015; Cummins, Sauerland & Solt 2012).
-    #[default]
-    Default,
-    /// ±5 % for approximators and one-sided bounds (Wikimpacts).
-    Relative,
-    /// Plausible = hard: no pragmatic narrowing.
-    Strict,
-}
-
-impl Profile {
-    /// The lowercase name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Profile::Default => "default",
-            Profile::Relative => "relative",
-            Profile::Strict => "strict",
-        }
-    }
-}
-
-impl fmt::Display for Profile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Profile {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "default" => Ok(Profile::Default),
-            "relative" => Ok(Profile::Relative),
-            "strict" => Ok(Profile::Strict),
-            _ => Err(Error::UnknownVariant {
-                at: Location::Unknown,
-                field: "profile",
-                value: s.into(),
-                expected: "default, relative, strict",
-            }),
-        }
-    }
-}
+pub use crate::estimate::Profile;
 
 /// Reads wording into an [`Estimate`] with a chosen profile and domain.
 ///

@@ -1,6 +1,7 @@
 //! The integration suite: reference data (oracles, golden wordings, the Kursk report),
 //! hand-checked reconciler cases, bad input, files and properties.
 
+mod architecture;
 mod bad_input;
 #[cfg(feature = "cli")]
 mod cli;

@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 
 use crosscheck::chart::TimeChart;
-use crosscheck::time::{ClaimStatus, HistoryVerdict, side_by_side};
+use crosscheck::time::{ClaimStatus, HistoryVerdict};
 use crosscheck::{ClaimSet, Loader, Reconciler, Verdict};
 
 const BASE: &str = r#"{"sources": [{"id": "moh", "name": "Ministry of Health"}, {"id": "un", "name": "UN"},
@@ -211,7 +211,7 @@ fn oryx() -> ClaimSet {
 fn the_general_staff_sits_above_oryxs_floor_on_every_shared_date() {
     let r = Reconciler::new().compact().reconcile(&oryx());
     let q = r.quantity("russia-tanks").unwrap();
-    let pairs = side_by_side(q, "ua-general-staff", "oryx");
+    let pairs = q.side_by_side("ua-general-staff", "oryx");
     // Counted independently from the CSV: per date, the General Staff's figure and Oryx's.
     let mut gs = std::collections::BTreeMap::new();
     let mut ox = std::collections::BTreeMap::new();

@@ -46,7 +46,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::interval::Interval;
 use crate::quantity::QuantityKind;
-use crate::reconcile::ClaimRow;
+use crate::row::ClaimRow;
 use crate::sweep::{Scratch, Sweep, fixed, sweep};
 use meta::{MetaOptions, Method, meta_analysis_with};
 

@@ -46,7 +46,20 @@ use serde::{Deserialize, Serialize};
 use crate::interval::Interval;
 use crate::pool::{self, Entry, Excluded, Pooled, Scale};
 use crate::quantity::QuantityKind;
-use crate::reconcile::{ClaimRow, QuantityReport};
+use crate::row::ClaimRow;
+
+/// What the track record needs of one reconciled quantity (a view of its report, so this
+/// module does not depend on the reconciler that calls it).
+pub(crate) struct QuantityView<'a> {
+    /// The quantity id.
+    pub quantity: &'a str,
+    /// Its kind.
+    pub kind: QuantityKind,
+    /// Its claim rows (current and history).
+    pub claims: &'a [ClaimRow],
+    /// Its best-supported region, if any.
+    pub best: Option<Interval>,
+}
 use crate::time::ClaimStatus;
 
 /// A learned-reliability method.
@@ -240,7 +253,7 @@ fn log_scale(kind: QuantityKind, rows: &[&ClaimRow]) -> bool {
         })
 }
 
-fn current(q: &QuantityReport) -> Vec<&ClaimRow> {
+fn current<'a>(q: &QuantityView<'a>) -> Vec<&'a ClaimRow> {
     q.claims
         .iter()
         .filter(|c| c.status == ClaimStatus::Current)
@@ -259,7 +272,7 @@ fn back(log: bool, y: f64) -> f64 {
     if log { y.exp() } else { y }
 }
 
-fn build(reports: &[QuantityReport], source_index: &HashMap<&str, usize>) -> Problem {
+fn build(reports: &[QuantityView<'_>], source_index: &HashMap<&str, usize>) -> Problem {
     let mut items = Vec::new();
     let mut by_q = Vec::with_capacity(reports.len());
     let mut log = Vec::with_capacity(reports.len());
@@ -719,13 +732,18 @@ impl Pool {
 
 /// The published methods on the central values (raw figures, one per source of a joint
 /// claim, as those methods have no joint claims).
-fn learn_numeric(p: &Problem, method: Learner, reports: &[QuantityReport], names: &[&str]) -> Fit {
+fn learn_numeric(
+    p: &Problem,
+    method: Learner,
+    reports: &[QuantityView<'_>],
+    names: &[&str],
+) -> Fit {
     let mut triples = Vec::new();
     for it in &p.items {
         if let Obs::Point(y) = it.obs {
             let v = back(p.log[it.q], y);
             for &s in &it.sources {
-                triples.push((reports[it.q].quantity.as_str(), names[s], v));
+                triples.push((reports[it.q].quantity, names[s], v));
             }
         }
     }
@@ -765,7 +783,7 @@ fn learn_numeric(p: &Problem, method: Learner, reports: &[QuantityReport], names
         .collect();
     let mut truth = vec![None; p.by_q.len()];
     for (qi, r) in reports.iter().enumerate() {
-        if let Some(&o) = qpos.get(r.quantity.as_str()) {
+        if let Some(&o) = qpos.get(r.quantity) {
             truth[qi] = Some(on(p.log[qi], t.values[o])).filter(|x| x.is_finite());
         }
     }
@@ -800,11 +818,13 @@ pub(crate) struct Tracked {
     pub sources: Vec<SourceRecord>,
     pub definitions: Vec<DefinitionSplit>,
     pub learning: Option<Learning>,
+    /// Per quantity (in the order given), its `learned` pooled line.
+    pub learned: Vec<Option<Pooled>>,
 }
 
 /// The track record of every source, and with `learner` the learned reliability and each
-/// quantity's `learned` pooled line (added to `reports`).
-pub(crate) fn track(reports: &mut [QuantityReport], learner: Option<Learner>) -> Tracked {
+/// quantity's `learned` pooled line.
+pub(crate) fn track(reports: &[QuantityView<'_>], learner: Option<Learner>) -> Tracked {
     let mut names: Vec<&str> = reports
         .iter()
         .flat_map(|q| q.claims.iter().filter(|c| c.status == ClaimStatus::Current))
@@ -817,6 +837,7 @@ pub(crate) fn track(reports: &mut [QuantityReport], learner: Option<Learner>) ->
     let problem = build(reports, &index);
     let definitions = definitions(&problem, &names);
     let mut learning = None;
+    let mut learned = Vec::new();
     if let Some(method) = learner {
         let fit = match method {
             Learner::Crosscheck => learn_crosscheck(&problem),
@@ -837,11 +858,7 @@ pub(crate) fn track(reports: &mut [QuantityReport], learner: Option<Learner>) ->
         for r in &mut records {
             r.gated.sort();
         }
-        for (q, p) in reports.iter_mut().zip(pooled) {
-            if let Some(p) = p {
-                q.pooled.insert(LEARNED.to_string(), p);
-            }
-        }
+        learned = pooled;
         learning = Some(Learning {
             method,
             iterations: fit.iterations,
@@ -855,11 +872,12 @@ pub(crate) fn track(reports: &mut [QuantityReport], learner: Option<Learner>) ->
         sources: records,
         definitions,
         learning,
+        learned,
     }
 }
 
 fn learned_lines(
-    reports: &[QuantityReport],
+    reports: &[QuantityView<'_>],
     p: &Problem,
     fit: &Fit,
     method: Learner,
@@ -970,7 +988,7 @@ fn learned_lines(
 
 /// The track record of each source (module docs).
 fn records(
-    reports: &[QuantityReport],
+    reports: &[QuantityView<'_>],
     names: &[&str],
     index: &HashMap<&str, usize>,
 ) -> Vec<SourceRecord> {
@@ -1010,7 +1028,7 @@ fn records(
             .collect();
         pts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let pos: HashMap<usize, usize> = pts.iter().enumerate().map(|(j, p)| (p.1, j)).collect();
-        let best = q.best_supported.first().map(|r| r.interval);
+        let best = q.best;
         for (k, r) in rows.iter().enumerate() {
             // The median of the other claims' figures.
             let others = median_without(&pts, pos.get(&k).copied());
