@@ -10,6 +10,15 @@
 //!
 //! Ids also refuse control characters and Unicode bidirectional overrides, which would
 //! let an id rewrite the terminal or reorder the text around it in a report.
+//!
+//! ```
+//! use crosscheck::{Error, Source, limits::MAX_ID_BYTES};
+//!
+//! let long = "x".repeat(MAX_ID_BYTES + 1);
+//! assert!(matches!(Source::new(long, "X"), Err(Error::TooLong { .. })));
+//! assert!(Source::new("moh\u{202E}", "MoH").is_err()); // a bidi override
+//! assert!(Source::new("X, the Nerd", "an editor").is_ok());
+//! ```
 
 use crate::error::{Error, Location, Result};
 

@@ -36,6 +36,26 @@
 //! at most [`PoolOptions::influence_limit`] (default [`DEFAULT_INFLUENCE_LIMIT`]); beyond
 //! that `influence` is absent and `influence_skipped` says why. The sources' claim lists
 //! are indexed once, so a claim naming 100,000 sources costs O(k log k), not O(k²).
+//!
+//! # Example
+//!
+//! ```
+//! use crosscheck::{ClaimSet, PoolMethod, Reconciler};
+//!
+//! let set = ClaimSet::from_csv_str(
+//!     "quantity,sources,low,central,high\n\
+//!      toll,a,900,1000,1100\ntoll,b,1100,1200,1300\ntoll,c,950,1050,1150\n",
+//! )?;
+//! // Only the methods asked for; each line says what it rests on.
+//! let r = Reconciler::new()
+//!     .with_pooling([PoolMethod::WeightedMedian, "reml".parse()?])
+//!     .reconcile(&set);
+//! let reml = &r.quantities[0].pooled["reml"];
+//! assert_eq!((reml.used, reml.of), (3, 3));
+//! assert!(reml.interval.unwrap().contains_value(reml.value.unwrap()));
+//! assert_eq!(r.quantities[0].pooled["weighted_median"].value, Some(1050.0));
+//! Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod censored;
 pub mod meta;

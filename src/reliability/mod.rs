@@ -36,6 +36,25 @@
 //!    as [`DefinitionSplit`]s (two definitions of one quantity, not errors).
 //!
 //! Results do not depend on the order of claims, sources or quantities.
+//!
+//! # Example
+//!
+//! ```
+//! use crosscheck::{ClaimSet, Learner, Reconciler};
+//!
+//! // `b` is always 30 % high; `a` and `c` agree.
+//! let mut csv = String::from("quantity,sources,value\n");
+//! for (q, x) in [("q1", 100.0), ("q2", 250.0), ("q3", 400.0), ("q4", 800.0)] {
+//!     csv += &format!("{q},a,{x}\n{q},b,{}\n{q},c,{}\n", x * 1.3, x * 1.01);
+//! }
+//! let set = ClaimSet::from_csv_str(&csv)?;
+//! let r = Reconciler::new().with_learned_reliability(Learner::Crosscheck).reconcile(&set);
+//! let b = r.sources.iter().find(|s| s.id == "b").unwrap();
+//! assert!((b.bias.unwrap().exp() - 1.3 / 1.01).abs() < 0.05); // the track record sees it
+//! let a = r.sources.iter().find(|s| s.id == "a").unwrap();
+//! assert!(b.learned_weight < a.learned_weight); // and learning weighs it down
+//! Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod numeric;
 
