@@ -66,7 +66,7 @@ pub(crate) fn pooled_warnings<'a>(q: &'a QuantityReport) -> Vec<String> {
         .pooled
         .values()
         .flat_map(|p| p.excluded.iter())
-        .filter(|e| !e.reason.starts_with("outside"))
+        .filter(|e| e.code != crate::pool::Exclusion::OutsideFusedRegion)
         .map(|e| format!("{} ({})", e.claim, e.reason))
         .collect();
     excluded.sort();

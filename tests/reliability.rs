@@ -6,6 +6,7 @@
 use proptest::prelude::*;
 use serde_json::Value;
 
+use crosscheck::pool::Exclusion;
 use crosscheck::reliability::numeric::Dataset;
 use crosscheck::reliability::{Learner, SourceRecord};
 use crosscheck::{ClaimSet, Loader, QuantityKind, Reconciler};
@@ -138,7 +139,7 @@ fn a_unit_error_a_thousand_times_off_is_gated_not_averaged() {
     assert!(
         p.excluded
             .iter()
-            .any(|e| e.claim == id && e.reason.contains("magnitude")),
+            .any(|e| e.claim == id && e.code == Exclusion::MagnitudeError),
         "{:?}",
         p.excluded
     );
@@ -300,7 +301,7 @@ fn one_sided_claims_and_joint_claims_enter_by_what_they_say() {
     assert!(
         q.excluded
             .iter()
-            .any(|e| e.claim == "floor" && e.reason.contains("one-sided"))
+            .any(|e| e.claim == "floor" && e.code == Exclusion::OneSidedRecord)
     );
     assert_eq!(record(&r, "a").claims, 2);
     // d's floor of 5,000 over figures near 2,000 counts against d.

@@ -3,7 +3,7 @@
 //! `pooled` map reads back as its method.
 
 use crosscheck::pool::meta::Method;
-use crosscheck::pool::{BoundStatus, Scale};
+use crosscheck::pool::{BoundStatus, Exclusion, Scale};
 use crosscheck::time::ClaimStatus;
 use crosscheck::{
     ClaimSet, ConstraintKind, ConstraintStatus, Learner, PoolMethod, QuantityKind, Reconciler,
@@ -41,6 +41,7 @@ fn display_fromstr_and_serde_agree_on_every_name() {
         Scale,
         BoundStatus,
         Learner,
+        Exclusion,
     );
 }
 

@@ -258,14 +258,146 @@ impl std::str::FromStr for Scale {
     }
 }
 
+/// Why a claim was left out of a pooled line: a code (serde, `Display`, `FromStr`) and
+/// the sentence a report prints ([`Exclusion::sentence`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Exclusion {
+    /// Unbounded plausible interval.
+    UnboundedInterval,
+    /// Weight 0 (its sources' reliability).
+    ZeroWeight,
+    /// One-sided: checked as a bound.
+    OneSided,
+    /// No central value.
+    NoCentral,
+    /// Outside the fused region (counted as faulty).
+    OutsideFusedRegion,
+    /// No central value and no bounded interval.
+    NoCentralNoBound,
+    /// Zero-width interval: no sampling variance.
+    ZeroWidth,
+    /// No usable variance (its interval is too narrow or too wide to weigh).
+    NoUsableVariance,
+    /// A bound at 0 says nothing on the log scale.
+    BoundAtZero,
+    /// No central value, range or bound.
+    NoCentralRangeOrBound,
+    /// Magnitude error: a factor of 100 or more from the others' value (units or vandalism?).
+    MagnitudeError,
+    /// One-sided: counts toward its sources' record as a bound.
+    OneSidedRecord,
+}
+
+impl Exclusion {
+    /// Every reason.
+    pub const ALL: [Exclusion; 12] = [
+        Exclusion::UnboundedInterval,
+        Exclusion::ZeroWeight,
+        Exclusion::OneSided,
+        Exclusion::NoCentral,
+        Exclusion::OutsideFusedRegion,
+        Exclusion::NoCentralNoBound,
+        Exclusion::ZeroWidth,
+        Exclusion::NoUsableVariance,
+        Exclusion::BoundAtZero,
+        Exclusion::NoCentralRangeOrBound,
+        Exclusion::MagnitudeError,
+        Exclusion::OneSidedRecord,
+    ];
+
+    /// The `snake_case` code (the same as serde's).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Exclusion::UnboundedInterval => "unbounded_interval",
+            Exclusion::ZeroWeight => "zero_weight",
+            Exclusion::OneSided => "one_sided",
+            Exclusion::NoCentral => "no_central",
+            Exclusion::OutsideFusedRegion => "outside_fused_region",
+            Exclusion::NoCentralNoBound => "no_central_no_bound",
+            Exclusion::ZeroWidth => "zero_width",
+            Exclusion::NoUsableVariance => "no_usable_variance",
+            Exclusion::BoundAtZero => "bound_at_zero",
+            Exclusion::NoCentralRangeOrBound => "no_central_range_or_bound",
+            Exclusion::MagnitudeError => "magnitude_error",
+            Exclusion::OneSidedRecord => "one_sided_record",
+        }
+    }
+
+    /// The sentence a report prints.
+    #[must_use]
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Exclusion::UnboundedInterval => "unbounded plausible interval",
+            Exclusion::ZeroWeight => "weight 0 (its sources' reliability)",
+            Exclusion::OneSided => "one-sided: checked as a bound",
+            Exclusion::NoCentral => "no central value",
+            Exclusion::OutsideFusedRegion => "outside the fused region (counted as faulty)",
+            Exclusion::NoCentralNoBound => "no central value and no bounded interval",
+            Exclusion::ZeroWidth => "zero-width interval: no sampling variance",
+            Exclusion::NoUsableVariance => {
+                "no usable variance (its interval is too narrow or too wide to weigh)"
+            }
+            Exclusion::BoundAtZero => "a bound at 0 says nothing on the log scale",
+            Exclusion::NoCentralRangeOrBound => "no central value, range or bound",
+            Exclusion::MagnitudeError => {
+                "magnitude error: a factor of 100 or more from the others' value (units or vandalism?)"
+            }
+            Exclusion::OneSidedRecord => "one-sided: counts toward its sources' record as a bound",
+        }
+    }
+}
+
+impl std::fmt::Display for Exclusion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Exclusion {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> crate::Result<Exclusion> {
+        Exclusion::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| crate::Error::UnknownVariant {
+                at: crate::Location::Unknown,
+                field: "code",
+                value: s.to_string(),
+                expected: "unbounded_interval, zero_weight, one_sided, no_central, outside_fused_region, no_central_no_bound, zero_width, no_usable_variance, bound_at_zero, no_central_range_or_bound, magnitude_error, one_sided_record",
+            })
+    }
+}
+
 /// A claim left out of a method, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Excluded {
     /// The claim.
     pub claim: String,
-    /// Why.
+    /// Why, as a sentence ([`Exclusion::sentence`] of `code`).
     pub reason: String,
+    /// Why, as a code to match on.
+    #[serde(default = "unknown_exclusion")]
+    pub code: Exclusion,
+}
+
+fn unknown_exclusion() -> Exclusion {
+    Exclusion::NoCentralRangeOrBound
+}
+
+impl Excluded {
+    /// A claim left out for `code`.
+    #[must_use]
+    pub fn new(claim: impl Into<String>, code: Exclusion) -> Excluded {
+        Excluded {
+            claim: claim.into(),
+            reason: code.sentence().to_string(),
+            code,
+        }
+    }
 }
 
 /// A one-sided or centre-less claim's hard interval checked against a pooled figure.
@@ -752,10 +884,8 @@ fn run(input: &Input<'_>, m: PoolMethod, subset: &[usize]) -> Pooled {
             for &i in subset {
                 let r = &rows[i];
                 if !r.plausible.is_bounded() {
-                    p.excluded.push(Excluded {
-                        claim: r.id.clone(),
-                        reason: "unbounded plausible interval".into(),
-                    });
+                    p.excluded
+                        .push(Excluded::new(r.id.clone(), Exclusion::UnboundedInterval));
                 } else {
                     parts.push((r.plausible.inf(), r.plausible.sup(), r.weight, i));
                 }
@@ -864,10 +994,9 @@ fn weighted_median(input: &Input<'_>, subset: &[usize]) -> Pooled {
     let any_weight = subset.iter().any(|&i| fixed(rows[i].weight) > 0);
     for &i in subset {
         match entry(&rows[i], input.scale) {
-            _ if any_weight && fixed(rows[i].weight) == 0 => p.excluded.push(Excluded {
-                claim: rows[i].id.clone(),
-                reason: "weight 0 (its sources' reliability)".into(),
-            }),
+            _ if any_weight && fixed(rows[i].weight) == 0 => p
+                .excluded
+                .push(Excluded::new(rows[i].id.clone(), Exclusion::ZeroWeight)),
             Entry::Figure {
                 central,
                 from_range,
@@ -878,14 +1007,12 @@ fn weighted_median(input: &Input<'_>, subset: &[usize]) -> Pooled {
                     p.from_range.push(rows[i].id.clone());
                 }
             }
-            Entry::OneSided { .. } => p.excluded.push(Excluded {
-                claim: rows[i].id.clone(),
-                reason: "one-sided: checked as a bound".into(),
-            }),
-            Entry::Unusable => p.excluded.push(Excluded {
-                claim: rows[i].id.clone(),
-                reason: "no central value".into(),
-            }),
+            Entry::OneSided { .. } => p
+                .excluded
+                .push(Excluded::new(rows[i].id.clone(), Exclusion::OneSided)),
+            Entry::Unusable => p
+                .excluded
+                .push(Excluded::new(rows[i].id.clone(), Exclusion::NoCentral)),
         }
     }
     items.sort_by(|a, b| a.0.total_cmp(&b.0).then(rows[a.1].id.cmp(&rows[b.1].id)));
@@ -940,10 +1067,10 @@ fn brooks_iyengar(input: &Input<'_>, subset: &[usize]) -> Pooled {
             ivs.push(rows[i].plausible);
             idx.push(i);
         } else {
-            p.excluded.push(Excluded {
-                claim: rows[i].id.clone(),
-                reason: "unbounded plausible interval".into(),
-            });
+            p.excluded.push(Excluded::new(
+                rows[i].id.clone(),
+                Exclusion::UnboundedInterval,
+            ));
         }
     }
     if ivs.is_empty() {
@@ -980,10 +1107,10 @@ fn brooks_iyengar(input: &Input<'_>, subset: &[usize]) -> Pooled {
     );
     for j in 0..ivs.len() {
         if !used.contains(&j) {
-            p.excluded.push(Excluded {
-                claim: rows[idx[j]].id.clone(),
-                reason: "outside the fused region (counted as faulty)".into(),
-            });
+            p.excluded.push(Excluded::new(
+                rows[idx[j]].id.clone(),
+                Exclusion::OutsideFusedRegion,
+            ));
         }
     }
     p
@@ -1190,34 +1317,25 @@ fn meta_pool(input: &Input<'_>, method: Method, subset: &[usize]) -> Pooled {
                 from_range,
             } => (central, lo, hi, level, rounding_only, from_range),
             Entry::OneSided { .. } => {
-                p.excluded.push(Excluded {
-                    claim: r.id.clone(),
-                    reason: "one-sided: checked as a bound".into(),
-                });
+                p.excluded
+                    .push(Excluded::new(r.id.clone(), Exclusion::OneSided));
                 continue;
             }
             Entry::Unusable => {
-                p.excluded.push(Excluded {
-                    claim: r.id.clone(),
-                    reason: "no central value and no bounded interval".into(),
-                });
+                p.excluded
+                    .push(Excluded::new(r.id.clone(), Exclusion::NoCentralNoBound));
                 continue;
             }
         };
         if hi <= lo {
-            p.excluded.push(Excluded {
-                claim: r.id.clone(),
-                reason: "zero-width interval: no sampling variance".into(),
-            });
+            p.excluded
+                .push(Excluded::new(r.id.clone(), Exclusion::ZeroWidth));
             continue;
         }
         let (y, v) = effect(input.scale, central, lo, hi, level, rounding_only);
         if !(v >= f64::MIN_POSITIVE && v.is_finite() && y.is_finite()) {
-            p.excluded.push(Excluded {
-                claim: r.id.clone(),
-                reason: "no usable variance (its interval is too narrow or too wide to weigh)"
-                    .into(),
-            });
+            p.excluded
+                .push(Excluded::new(r.id.clone(), Exclusion::NoUsableVariance));
             continue;
         }
         if from_range {
@@ -1328,10 +1446,8 @@ fn censored_pool(input: &Input<'_>, subset: &[usize]) -> Pooled {
                         p.from_range.push(r.id.clone());
                     }
                 } else {
-                    p.excluded.push(Excluded {
-                        claim: r.id.clone(),
-                        reason: "no usable variance".into(),
-                    });
+                    p.excluded
+                        .push(Excluded::new(r.id.clone(), Exclusion::NoUsableVariance));
                 }
             }
             Entry::OneSided { bound, lower } => {
@@ -1345,16 +1461,15 @@ fn censored_pool(input: &Input<'_>, subset: &[usize]) -> Pooled {
                         bounds.push((b, lower));
                         p.censored.push(r.id.clone());
                     }
-                    _ => p.excluded.push(Excluded {
-                        claim: r.id.clone(),
-                        reason: "a bound at 0 says nothing on the log scale".into(),
-                    }),
+                    _ => p
+                        .excluded
+                        .push(Excluded::new(r.id.clone(), Exclusion::BoundAtZero)),
                 }
             }
-            _ => p.excluded.push(Excluded {
-                claim: r.id.clone(),
-                reason: "no central value, range or bound".into(),
-            }),
+            _ => p.excluded.push(Excluded::new(
+                r.id.clone(),
+                Exclusion::NoCentralRangeOrBound,
+            )),
         }
     }
     p.used = figures.len() + bounds.len();

@@ -63,7 +63,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::interval::Interval;
-use crate::pool::{self, Entry, Excluded, Pooled, Scale};
+use crate::pool::{self, Entry, Excluded, Exclusion, Pooled, Scale};
 use crate::quantity::QuantityKind;
 use crate::row::ClaimRow;
 
@@ -926,17 +926,11 @@ fn learned_lines(
             for &i in mine {
                 let id = q.claims[p.items[i].row].id.clone();
                 if fit.gated[i] {
-                    line.excluded.push(Excluded {
-                        claim: id,
-                        reason: "magnitude error: a factor of 100 or more from the others' value (units or vandalism?)".into(),
-                    });
+                    line.excluded.push(Excluded::new(id, Exclusion::MagnitudeError));
                 } else if matches!(p.items[i].obs, Obs::Point(_)) {
                     weights.push((id, fit.item_weight[i]));
                 } else {
-                    line.excluded.push(Excluded {
-                        claim: id,
-                        reason: "one-sided: counts toward its sources' record as a bound".into(),
-                    });
+                    line.excluded.push(Excluded::new(id, Exclusion::OneSidedRecord));
                 }
             }
             line.used = weights.len();
