@@ -27,7 +27,12 @@
 //! # Overview
 //!
 //! Data flows one way: files or code → [`ClaimSet`] → [`Reconciler`] → [`Reconciliation`]
-//! → renderers ([`report`], JSON via serde).
+//! → renderers ([`report`], JSON via serde), and the source tree says so: `src/model/`
+//! (intervals, estimates, claims, sources, quantities, the claim set, errors, limits),
+//! `src/read/` (wording, JSON and CSV files, the columnar [`table`]), `src/reconcile/` (the
+//! reconciler, [`pool`], [`time`], constraints, [`reliability`]) and `src/render/` (text,
+//! Markdown and HTML [`report`]s, [`chart`]s, notebooks). No two modules import each other
+//! but `error` and `interval` (a test holds the line).
 //!
 //! - The model: [`Interval`] (closed, open and unbounded bounds), [`Estimate`] (a hard
 //!   interval, a plausible one inside it, an optional central value), [`Source`] (with an
@@ -76,32 +81,70 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+// The tree shows the flow: `model/` (intervals, estimates, claims, sources, quantities,
+// the claim set, errors and limits) ← `read/` (wording, JSON and CSV files, the columnar
+// table) → `reconcile/` (the reconciler, its sweep and relations, pooling, time,
+// constraints, learned reliability) → `render/` (text, Markdown, HTML, charts, notebooks).
+// Module paths stay flat (`crosscheck::pool`, `crosscheck::time`, …).
+
+// The model.
+#[path = "model/arith.rs"]
 mod arith;
-pub mod chart;
+#[path = "model/claim.rs"]
 mod claim;
+#[path = "model/claimset.rs"]
 mod claimset;
-mod constraint;
+#[path = "model/error.rs"]
 mod error;
+#[path = "model/estimate.rs"]
 mod estimate;
-#[cfg(feature = "evcxr")]
-pub mod evcxr;
-mod format;
+#[path = "model/interval.rs"]
 mod interval;
-mod io;
+#[path = "model/limits.rs"]
 pub mod limits;
-mod notes;
-pub mod pool;
+#[path = "model/quantity.rs"]
 mod quantity;
-mod reconcile;
-mod relation;
-pub mod reliability;
-pub mod report;
+#[path = "model/row.rs"]
 mod row;
+#[path = "model/source.rs"]
 mod source;
-mod sweep;
+
+// Reading: wording, files, the columnar table.
+#[path = "read/io.rs"]
+mod io;
+#[path = "read/table.rs"]
 pub mod table;
-pub mod time;
+#[path = "read/wording.rs"]
 pub mod wording;
+
+// Reconciling.
+#[path = "reconcile/constraint.rs"]
+mod constraint;
+#[path = "reconcile/pool/mod.rs"]
+pub mod pool;
+#[path = "reconcile/reconciler.rs"]
+mod reconcile;
+#[path = "reconcile/relation.rs"]
+mod relation;
+#[path = "reconcile/reliability/mod.rs"]
+pub mod reliability;
+#[path = "reconcile/sweep.rs"]
+mod sweep;
+#[path = "reconcile/time.rs"]
+pub mod time;
+
+// Rendering.
+#[path = "render/chart.rs"]
+pub mod chart;
+#[cfg(feature = "evcxr")]
+#[path = "render/evcxr.rs"]
+pub mod evcxr;
+#[path = "render/format.rs"]
+mod format;
+#[path = "render/notes.rs"]
+mod notes;
+#[path = "render/report.rs"]
+pub mod report;
 
 /// The design: the domain model, the meaning of every reported figure and the file formats
 /// (the project's `docs/DESIGN.md`).

@@ -17,7 +17,7 @@
 //! ```
 //! use crosscheck::{ClaimSet, Reconciler, chart::Chart};
 //!
-//! let set = ClaimSet::from_json_str(include_str!("../examples/data/kursk.json"))?;
+//! let set = ClaimSet::from_json_str(include_str!("../../examples/data/kursk.json"))?;
 //! let r = Reconciler::new().reconcile(&set);
 //! let svg = Chart::new(&r).to_svg();
 //! assert!(svg.starts_with("<svg") && svg.contains("zelensky-casualties"));
