@@ -32,7 +32,7 @@
 //! `src/read/` (wording, JSON and CSV files, the columnar [`table`]), `src/reconcile/` (the
 //! reconciler, [`pool`], [`time`], constraints, [`reliability`]) and `src/render/` (text,
 //! Markdown and HTML [`report`]s, [`chart`]s, notebooks). No two modules import each other
-//! but `error` and `interval` (a test holds the line).
+//! (a test holds the line).
 //!
 //! - The model: [`Interval`] (closed, open and unbounded bounds), [`Estimate`] (a hard
 //!   interval, a plausible one inside it, an optional central value), [`Source`] (with an

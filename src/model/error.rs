@@ -8,8 +8,6 @@
 use std::fmt;
 use std::ops::Range;
 
-use crate::interval::Interval;
-
 /// A `Result` whose error is crosscheck's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -120,18 +118,19 @@ pub enum Error {
         at: Location,
         /// The central value.
         central: f64,
-        /// The plausible interval.
-        interval: Interval,
+        /// The plausible interval, as printed (`[1,000, 1,400]`): errors carry the text of
+        /// the intervals they are about, so this module does not depend on `Interval`.
+        interval: String,
     },
     /// A plausible interval that is not inside the hard interval.
     #[error("{at}: plausible interval {plausible} is not inside the hard interval {hard}")]
     NotNested {
         /// The record.
         at: Location,
-        /// The plausible interval.
-        plausible: Interval,
-        /// The hard interval.
-        hard: Interval,
+        /// The plausible interval, as printed.
+        plausible: String,
+        /// The hard interval, as printed.
+        hard: String,
     },
     /// A negative figure for a count quantity.
     #[error("{at}: field `{field}` is {value}, but a count cannot be negative")]

@@ -163,8 +163,8 @@ impl Estimate {
         if !hard.contains(&plausible) {
             return Err(Error::NotNested {
                 at: Location::Unknown,
-                plausible,
-                hard,
+                plausible: plausible.to_string(),
+                hard: hard.to_string(),
             });
         }
         let mut e = Estimate {
@@ -280,7 +280,7 @@ impl Estimate {
             return Err(Error::CentralOutside {
                 at: Location::Unknown,
                 central,
-                interval: self.plausible,
+                interval: self.plausible.to_string(),
             });
         }
         self.central = Some(c);
