@@ -2,6 +2,22 @@
 //!
 //! The JSON report is `serde_json` on the [`Reconciliation`] itself
 //! ([`Reconciliation::to_json_string`]).
+//!
+//! ```
+//! use crosscheck::{ClaimSet, Reconciler};
+//!
+//! let set = ClaimSet::from_csv_str(
+//!     "quantity,sources,value\nkpa-casualties,ua-gov,\"about 4,000\"\nkpa-casualties,us-intel,\"closer to 1,200\"\n",
+//! )?;
+//! let r = Reconciler::new().reconcile(&set);
+//! assert!(r.to_string().contains("== kpa-casualties")); // text
+//! assert!(r.to_markdown().contains("## kpa-casualties")); // Markdown
+//! assert!(r.to_html().starts_with("<!DOCTYPE html>")); // HTML with the chart inline
+//! assert!(r.to_summary_text().contains("tension")); // one line per quantity
+//! assert!(r.to_summary_csv().starts_with("quantity,"));
+//! assert!(r.to_json_string().contains("\"verdict\": \"tension\""));
+//! Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::notes::{ordered_pooled, pooled_warnings};
 use std::fmt::{self, Write};
