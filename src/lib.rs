@@ -81,6 +81,35 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+/// `Display` from `as_str` and `FromStr` from `ALL` for an enum named from one list (its
+/// serde names are the same `snake_case` names; `tests/vocabulary.rs` checks all three
+/// agree). `$field` and `$expected` go into the [`Error::UnknownVariant`] of a bad name.
+macro_rules! named_enum {
+    ($t:ty, $field:literal, $expected:literal) => {
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $t {
+            type Err = crate::Error;
+
+            fn from_str(s: &str) -> crate::Result<$t> {
+                <$t>::ALL
+                    .into_iter()
+                    .find(|v| v.as_str() == s)
+                    .ok_or_else(|| crate::Error::UnknownVariant {
+                        at: crate::Location::Unknown,
+                        field: $field,
+                        value: s.to_string(),
+                        expected: $expected,
+                    })
+            }
+        }
+    };
+}
+
 // The tree shows the flow: `model/` (intervals, estimates, claims, sources, quantities,
 // the claim set, errors and limits) ← `read/` (wording, JSON and CSV files, the columnar
 // table) → `reconcile/` (the reconciler, its sweep and relations, pooling, time,

@@ -406,6 +406,7 @@ impl Error {
     /// Builds [`Error::Invalid`] from several errors (a single error stays itself).
     pub(crate) fn from_many(mut errors: Vec<Error>) -> Error {
         if errors.len() == 1 {
+            // Cannot fail: the list has exactly one error.
             errors.pop().expect("one error")
         } else {
             Error::Invalid { errors }

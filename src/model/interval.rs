@@ -173,6 +173,7 @@ pub struct Interval {
 /// `x` as a `NotNan`, or [`Error::NotFinite`] naming `field` for NaN and infinities.
 pub(crate) fn finite(field: &'static str, x: f64) -> Result<NotNan<f64>> {
     if x.is_finite() {
+        // Cannot fail: x was just checked finite, so it is not NaN.
         Ok(NotNan::new(x).expect("finite"))
     } else {
         Err(Error::NotFinite {
@@ -217,6 +218,8 @@ impl Interval {
     /// `[low, high]` (high = +∞ for unbounded) from values already checked to be finite,
     /// ordered and not NaN.
     pub(crate) fn closed_checked(low: f64, high: f64) -> Interval {
+        // Cannot fail: callers pass constants or the bounds of an existing `Interval`
+        // (the claim table's rows come from an `Estimate`), never NaN.
         let lo = Cut::Below(NotNan::new(low).expect("checked"));
         let hi = if high.is_finite() {
             Cut::Above(NotNan::new(high).expect("checked"))

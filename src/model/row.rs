@@ -41,27 +41,7 @@ impl ClaimStatus {
     }
 }
 
-impl std::str::FromStr for ClaimStatus {
-    type Err = crate::Error;
-
-    fn from_str(s: &str) -> crate::Result<ClaimStatus> {
-        ClaimStatus::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| crate::Error::UnknownVariant {
-                at: crate::Location::Unknown,
-                field: "status",
-                value: s.to_string(),
-                expected: "current, superseded, relay",
-            })
-    }
-}
-
-impl std::fmt::Display for ClaimStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+named_enum!(ClaimStatus, "status", "current, superseded, relay");
 
 /// One claim as the report shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -332,16 +332,9 @@ impl Loader {
                 }
                 Err(e) => {
                     row += 1;
-                    let line = e.position().map_or(line, csv::Position::line);
-                    rejected.push(Error::Malformed {
-                        at: Location::Line { line, id: None },
-                        field: "row".into(),
-                        reason: e.to_string(),
-                    });
-                    if !matches!(
-                        e.kind(),
-                        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
-                    ) {
+                    let (bad, go_on) = csv_record_error(&e, line);
+                    rejected.push(bad);
+                    if !go_on {
                         break;
                     }
                 }
@@ -704,6 +697,7 @@ impl ClaimSet {
     /// The set as pretty-printed JSON.
     #[must_use]
     pub fn to_json_string(&self) -> String {
+        // Cannot fail: a `serde_json::Value` (string keys, finite numbers) always serialises.
         serde_json::to_string_pretty(&self.to_json_value()).expect("JSON values serialise")
     }
 }
@@ -949,6 +943,24 @@ impl<'de> Deserialize<'de> for Strict {
         }
         d.deserialize_any(V)
     }
+}
+
+/// A record the csv crate could not read, as the bad record it is (at its line, else at
+/// `line`), and whether reading can go on after it (a row of the wrong width or not
+/// UTF-8 is one bad record; anything else ends the file). The Loader and the
+/// [`ClaimTable`](crate::table::ClaimTable) treat unreadable records alike through here.
+pub(crate) fn csv_record_error(e: &csv::Error, line: u64) -> (Error, bool) {
+    let line = e.position().map_or(line, csv::Position::line);
+    let go_on = matches!(
+        e.kind(),
+        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+    );
+    let bad = Error::Malformed {
+        at: Location::Line { line, id: None },
+        field: "row".into(),
+        reason: e.to_string(),
+    };
+    (bad, go_on)
 }
 
 /// What a numeric CSV cell holds a number for.

@@ -708,19 +708,9 @@ fn produce<R: Read>(
             }
             Err(e) => {
                 row += 1;
-                let line = e.position().map_or(line, csv::Position::line) as u32;
-                batch.items.push(Err(Error::Malformed {
-                    at: Location::Line {
-                        line: line.into(),
-                        id: None,
-                    },
-                    field: "row".into(),
-                    reason: e.to_string(),
-                }));
-                if !matches!(
-                    e.kind(),
-                    csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
-                ) {
+                let (bad, go_on) = crate::io::csv_record_error(&e, line);
+                batch.items.push(Err(bad));
+                if !go_on {
                     break;
                 }
             }

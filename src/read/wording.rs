@@ -556,6 +556,7 @@ fn lex(text: &str) -> Result<Vec<Tok>> {
             loop {
                 match chars.get(j) {
                     Some((_, d)) if d.is_ascii_digit() => {
+                        // Cannot fail: `groups` starts with one group and only grows.
                         groups.last_mut().expect("group").push(*d);
                         j += 1;
                     }
@@ -1045,6 +1046,7 @@ impl Parser<'_> {
             };
             if open_top.is_some() {
                 let Phrase::Range { x, y } = self.range(first, second)? else {
+                    // Unreachable: `range` returns `Phrase::Range` or an error, never another phrase.
                     unreachable!("range() returns a Range")
                 };
                 return Ok(Phrase::OpenRange { x, y, u: second.u });
@@ -1216,6 +1218,7 @@ impl Parser<'_> {
         }
         self.pos += 1;
         let Phrase::Range { x: lo, y: hi } = self.range(lo, hi)? else {
+            // Unreachable: `range` returns `Phrase::Range` or an error, never another phrase.
             unreachable!("range() returns a Range")
         };
         if !(lo <= first.x && first.x <= hi) {

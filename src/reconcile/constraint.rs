@@ -331,27 +331,11 @@ impl ConstraintStatus {
     }
 }
 
-impl std::str::FromStr for ConstraintStatus {
-    type Err = crate::Error;
-
-    fn from_str(s: &str) -> crate::Result<ConstraintStatus> {
-        ConstraintStatus::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| crate::Error::UnknownVariant {
-                at: crate::Location::Unknown,
-                field: "status",
-                value: s.to_string(),
-                expected: "satisfied, narrowed, infeasible",
-            })
-    }
-}
-
-impl fmt::Display for ConstraintStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+named_enum!(
+    ConstraintStatus,
+    "status",
+    "satisfied, narrowed, infeasible"
+);
 
 /// One constraint in the report (DESIGN §5, `constraints`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -60,21 +60,11 @@ impl Verdict {
     }
 }
 
-impl std::str::FromStr for Verdict {
-    type Err = crate::Error;
-
-    fn from_str(s: &str) -> crate::Result<Verdict> {
-        Verdict::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| crate::Error::UnknownVariant {
-                at: crate::Location::Unknown,
-                field: "verdict",
-                value: s.to_string(),
-                expected: "single, consistent, tension, contradiction",
-            })
-    }
-}
+named_enum!(
+    Verdict,
+    "verdict",
+    "single, consistent, tension, contradiction"
+);
 
 /// How serious a tension or contradiction is (DESIGN §3): `minor` when the deciding
 /// claims' central values lie within 5 % of each other (a relay or rounding matter),
@@ -102,33 +92,7 @@ impl Severity {
     }
 }
 
-impl std::str::FromStr for Severity {
-    type Err = crate::Error;
-
-    fn from_str(s: &str) -> crate::Result<Severity> {
-        Severity::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| crate::Error::UnknownVariant {
-                at: crate::Location::Unknown,
-                field: "severity",
-                value: s.to_string(),
-                expected: "minor, major",
-            })
-    }
-}
-
-impl std::fmt::Display for Severity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::fmt::Display for Verdict {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+named_enum!(Severity, "severity", "minor, major");
 
 /// The warning every pooled line carries when the claims contradict one another and their
 /// central values are more than a factor 2 apart (DESIGN §3.1).
@@ -779,6 +743,7 @@ pub(crate) fn core(
     // Verdict: by Helly's theorem on the line, intervals share a point iff every pair does,
     // so the extreme bounds decide it.
     let extremes = |ivs: &[Interval], out: &mut Vec<usize>| {
+        // Cannot fail: a quantity is summarised only with at least one claim (n ≥ 1).
         let max_low = ivs.iter().map(Interval::low_cut).max().expect("n > 0");
         let min_high = ivs.iter().map(Interval::high_cut).min().expect("n > 0");
         out.clear();

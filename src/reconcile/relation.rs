@@ -1,7 +1,5 @@
 //! How two claims relate: [`Relation`] and [`PairRelation`].
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::estimate::Estimate;
@@ -87,27 +85,11 @@ impl Relation {
     }
 }
 
-impl std::str::FromStr for Relation {
-    type Err = crate::Error;
-
-    fn from_str(s: &str) -> crate::Result<Relation> {
-        Relation::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| crate::Error::UnknownVariant {
-                at: crate::Location::Unknown,
-                field: "relation",
-                value: s.to_string(),
-                expected: "same, contains, contained, overlaps, tension, contradiction",
-            })
-    }
-}
-
-impl fmt::Display for Relation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+named_enum!(
+    Relation,
+    "relation",
+    "same, contains, contained, overlaps, tension, contradiction"
+);
 
 /// The relation of one pair of claims, with the figures that measure it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

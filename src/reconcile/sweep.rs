@@ -201,6 +201,8 @@ pub(crate) fn sweep(
         if k < events.len() && count > 0 {
             if with_profile {
                 let interval = Interval::from_cuts(cut, decode(intervals, events[k]).0)
+                    // Cannot fail: events are sorted by cut and this step is taken only
+                    // between two distinct cuts, so the region is non-empty.
                     .expect("cuts increase");
                 out.support.push(SupportStep {
                     interval,
@@ -257,6 +259,8 @@ pub(crate) fn sweep(
             let here = (w, s.active.len());
             if Some(here) == best {
                 let interval = Interval::from_cuts(cut, decode(intervals, s.events[k]).0)
+                    // Cannot fail: events are sorted by cut and this step is taken only
+                    // between two distinct cuts, so the region is non-empty.
                     .expect("cuts increase");
                 let r = if out.members.len() + s.active.len() <= clique_budget {
                     s.push_active(&mut out.members)

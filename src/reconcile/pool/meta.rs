@@ -117,27 +117,11 @@ impl Method {
     }
 }
 
-impl std::fmt::Display for Method {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Method {
-    type Err = crate::Error;
-
-    fn from_str(s: &str) -> crate::Result<Method> {
-        Method::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| crate::Error::UnknownVariant {
-                at: crate::Location::Unknown,
-                field: "method",
-                value: s.to_string(),
-                expected: "fixed_effect, dersimonian_laird, paule_mandel, reml, ml",
-            })
-    }
-}
+named_enum!(
+    Method,
+    "method",
+    "fixed_effect, dersimonian_laird, paule_mandel, reml, ml"
+);
 
 /// Options of a meta-analysis.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -215,6 +199,7 @@ pub(crate) fn z_quantile(level: f64) -> f64 {
     if level == 0.95 {
         return 1.959963984540054;
     }
+    // Cannot fail: the standard normal's parameters are constants.
     Normal::new(0.0, 1.0)
         .expect("standard normal")
         .inverse_cdf(1.0 - (1.0 - level) / 2.0)
@@ -222,6 +207,8 @@ pub(crate) fn z_quantile(level: f64) -> f64 {
 
 fn t_quantile(level: f64, df: f64) -> f64 {
     let compute = |df: f64| {
+        // Cannot fail: df is a count of studies less one or two, taken only when it is at
+        // least 1 (k ≥ 2 for Hartung–Knapp, k ≥ 3 for the prediction interval).
         StudentsT::new(0.0, 1.0, df)
             .expect("df > 0")
             .inverse_cdf(1.0 - (1.0 - level) / 2.0)

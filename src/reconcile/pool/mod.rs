@@ -236,27 +236,7 @@ impl Scale {
     }
 }
 
-impl std::fmt::Display for Scale {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Scale {
-    type Err = crate::Error;
-
-    fn from_str(s: &str) -> crate::Result<Scale> {
-        Scale::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| crate::Error::UnknownVariant {
-                at: crate::Location::Unknown,
-                field: "scale",
-                value: s.to_string(),
-                expected: "log, linear",
-            })
-    }
-}
+named_enum!(Scale, "scale", "log, linear");
 
 /// Why a claim was left out of a pooled line: a code (serde, `Display`, `FromStr`) and
 /// the sentence a report prints ([`Exclusion::sentence`]).
@@ -349,27 +329,11 @@ impl Exclusion {
     }
 }
 
-impl std::fmt::Display for Exclusion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Exclusion {
-    type Err = crate::Error;
-
-    fn from_str(s: &str) -> crate::Result<Exclusion> {
-        Exclusion::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| crate::Error::UnknownVariant {
-                at: crate::Location::Unknown,
-                field: "code",
-                value: s.to_string(),
-                expected: "unbounded_interval, zero_weight, one_sided, no_central, outside_fused_region, no_central_no_bound, zero_width, no_usable_variance, bound_at_zero, no_central_range_or_bound, magnitude_error, one_sided_record",
-            })
-    }
-}
+named_enum!(
+    Exclusion,
+    "code",
+    "unbounded_interval, zero_weight, one_sided, no_central, outside_fused_region, no_central_no_bound, zero_width, no_usable_variance, bound_at_zero, no_central_range_or_bound, magnitude_error, one_sided_record"
+);
 
 /// A claim left out of a method, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -444,27 +408,11 @@ impl BoundStatus {
     }
 }
 
-impl std::fmt::Display for BoundStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for BoundStatus {
-    type Err = crate::Error;
-
-    fn from_str(s: &str) -> crate::Result<BoundStatus> {
-        BoundStatus::ALL
-            .into_iter()
-            .find(|b| b.as_str() == s)
-            .ok_or_else(|| crate::Error::UnknownVariant {
-                at: crate::Location::Unknown,
-                field: "status",
-                value: s.to_string(),
-                expected: "satisfied, interval_crosses, estimate_outside",
-            })
-    }
-}
+named_enum!(
+    BoundStatus,
+    "status",
+    "satisfied, interval_crosses, estimate_outside"
+);
 
 /// Heterogeneity figures of a meta-analysis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -117,27 +117,7 @@ impl Learner {
     }
 }
 
-impl std::fmt::Display for Learner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Learner {
-    type Err = crate::Error;
-
-    fn from_str(s: &str) -> crate::Result<Learner> {
-        Learner::ALL
-            .into_iter()
-            .find(|l| l.as_str() == s)
-            .ok_or_else(|| crate::Error::UnknownVariant {
-                at: crate::Location::Unknown,
-                field: "learner",
-                value: s.to_string(),
-                expected: "crosscheck, crh, catd, gtm",
-            })
-    }
-}
+named_enum!(Learner, "learner", "crosscheck, crh, catd, gtm");
 
 /// One source's track record across every quantity it speaks to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -3,8 +3,9 @@
 //!
 //! These take one number per (object, source) and know nothing of intervals, one-sided
 //! claims, joint claims or stance; they are here to be compared with, and as named
-//! methods for data that is only numbers. crosscheck's own method ([`Dataset::crosscheck`], and on claims [`crate::Reconciler::with_learned_reliability`]) works
-//! on claims.
+//! methods for data that is only numbers. crosscheck's own learner runs on the same
+//! numbers ([`Dataset::crosscheck`]) and on claims
+//! ([`crate::Reconciler::with_learned_reliability`]).
 //!
 //! Every method is deterministic and independent of the order of the input: objects and
 //! sources are interned in sorted order and each object's claims sorted by source.
