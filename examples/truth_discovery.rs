@@ -157,8 +157,11 @@ fn run(
     // The full path: a claim set, reconciled with learned reliability.
     let t = Instant::now();
     let mut set = ClaimSet::new();
+    // Some editors' names have a comma, which a source id may not (it is the usual slip
+    // for two sources): the id drops it, the name keeps it. Two names that became one id
+    // would be refused as a duplicate, not merged.
     for s in d.sources() {
-        set.add_source(Source::new(s.as_str(), s.as_str())?)?;
+        set.add_source(Source::new(s.replace(',', " "), s.as_str())?)?;
     }
     for o in d.objects() {
         set.add_quantity(Quantity::new(o.as_str(), "")?.with_kind(kind))?;
@@ -167,7 +170,7 @@ fn run(
         set.add_claim(Claim::new(
             format!("c{k}"),
             o.as_str(),
-            [s.as_str()],
+            [s.replace(',', " ")],
             Estimate::exact(*v)?,
         )?)?;
     }

@@ -165,6 +165,8 @@ pub mod time;
 // Rendering.
 #[path = "render/chart.rs"]
 pub mod chart;
+#[path = "render/compact.rs"]
+mod compact;
 #[cfg(feature = "evcxr")]
 #[path = "render/evcxr.rs"]
 pub mod evcxr;

@@ -161,3 +161,69 @@ fn evcxr_blocks_follow_the_protocol() {
         "EVCXR_BEGIN_CONTENT text/html\n<b>x</b>\nEVCXR_END_CONTENT\nEVCXR_BEGIN_CONTENT text/plain\nx\nEVCXR_END_CONTENT"
     );
 }
+
+/// The full JSON with what compact JSON leaves out taken away: every `null`, `[]` and
+/// `{}` entry of an object, `method` in pooled lines, `tau` and `h2` in heterogeneity.
+fn strip(v: &serde_json::Value, parent: &str) -> serde_json::Value {
+    use serde_json::Value;
+    let empty = |v: &Value| match v {
+        Value::Null => true,
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    };
+    match v {
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .filter(|(_, v)| !empty(v))
+                .filter(|(k, _)| !(parent == "pooled" && k.as_str() == "method"))
+                .filter(|(k, _)| !(parent == "heterogeneity" && matches!(k.as_str(), "tau" | "h2")))
+                .map(|(k, v)| {
+                    // The pooled lines are the values of `pooled`, keyed by method.
+                    let next = if parent == "pooled_map" {
+                        "pooled"
+                    } else if k == "pooled" {
+                        "pooled_map"
+                    } else {
+                        k.as_str()
+                    };
+                    (k.clone(), strip(v, next))
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(|x| strip(x, parent)).collect()),
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn compact_json_is_the_full_json_without_empty_and_derivable_entries() {
+    // Detailed reconciliations, so influence maps, relations and support are there too.
+    for r in [
+        kursk(),
+        Reconciler::new().reconcile(&set_of(&[
+            ("a", Estimate::interval(10.0, 20.0).unwrap(), None),
+            (
+                "b",
+                Estimate::interval(30.0, 40.0)
+                    .unwrap()
+                    .with_central(33.0)
+                    .unwrap(),
+                None,
+            ),
+            ("c", Estimate::interval(12.0, 35.0).unwrap(), None),
+        ])),
+    ] {
+        let full: serde_json::Value = serde_json::from_str(&r.to_json_string()).unwrap();
+        let compact: serde_json::Value = serde_json::from_str(&r.to_compact_json_string()).unwrap();
+        assert_eq!(compact, strip(&full, ""));
+        // And something was left out.
+        assert!(r.to_compact_json_string().len() < serde_json::to_string(&full).unwrap().len());
+        let mut streamed = Vec::new();
+        r.write_compact_json(&mut streamed).unwrap();
+        assert_eq!(
+            String::from_utf8(streamed).unwrap(),
+            r.to_compact_json_string()
+        );
+    }
+}

@@ -353,6 +353,10 @@ fn reconcile(
     });
     let csv_out =
         output.is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
+    if format == Format::Json && !detail {
+        // Written as it is serialised: a large report is never held as one string.
+        return write_with(output, |w| r.write_compact_json(w));
+    }
     let text = match format {
         Format::Text => r.to_string(),
         Format::Json if detail => r.to_json_string(),
@@ -364,6 +368,28 @@ fn reconcile(
         Format::Summary => r.to_summary_text(),
     };
     write_out(output, &text)
+}
+
+/// Writes to the output file, or to standard output, through a buffer.
+fn write_with(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Bad> {
+    match output {
+        Some(p) => {
+            let fail =
+                |e: std::io::Error| Bad(vec![format!("cannot write `{}`: {e}", p.display())]);
+            let file = std::fs::File::create(p).map_err(fail)?;
+            let mut w = std::io::BufWriter::new(file);
+            write(&mut w).and_then(|()| w.flush()).map_err(fail)
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            // A closed pipe (`| head`) is not an error of the input.
+            let _ = write(&mut out).and_then(|()| out.flush());
+            Ok(())
+        }
+    }
 }
 
 fn write_out(output: Option<&Path>, text: &str) -> Result<(), Bad> {

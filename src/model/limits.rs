@@ -17,7 +17,8 @@
 //! let long = "x".repeat(MAX_ID_BYTES + 1);
 //! assert!(matches!(Source::new(long, "X"), Err(Error::TooLong { .. })));
 //! assert!(Source::new("moh\u{202E}", "MoH").is_err()); // a bidi override
-//! assert!(Source::new("X, the Nerd", "an editor").is_ok());
+//! assert!(Source::new("moh, un", "MoH and UN").is_err()); // two sources in one id
+//! assert!(Source::new("x-the-nerd", "X, the Nerd").is_ok()); // a comma in the name
 //! ```
 
 use crate::error::{Error, Location, Result};
@@ -37,8 +38,8 @@ pub(crate) fn is_forbidden_in_id(c: char) -> bool {
 }
 
 /// Checks a source id: an id ([`check_id`]) without `;`, which separates the sources of a
-/// claim, and without a comma between two words (`moh,un`), the usual slip for two sources.
-/// A comma followed by a space stays: real editors are called `X, the Nerd`.
+/// claim, and without `,`, the usual slip for two sources (`moh,un`, `moh, un`). A source
+/// whose name has a comma (an editor called `X, the Nerd`) keeps it in its name, not its id.
 pub(crate) fn check_source_id(field: &'static str, s: String) -> Result<String> {
     check_source_id_str(field, &s)?;
     Ok(s)
@@ -47,11 +48,7 @@ pub(crate) fn check_source_id(field: &'static str, s: String) -> Result<String> 
 /// [`check_source_id`] on a borrowed id (no allocation when it passes).
 pub(crate) fn check_source_id_str(field: &'static str, s: &str) -> Result<()> {
     check_id_str(field, s)?;
-    let listed = s.contains(';')
-        || s.as_bytes()
-            .windows(2)
-            .any(|w| w[0] == b',' && !w[1].is_ascii_whitespace());
-    if listed {
+    if s.contains([';', ',']) {
         let c = if s.contains(';') { ';' } else { ',' };
         return Err(Error::Malformed {
             at: Location::Unknown,
