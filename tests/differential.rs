@@ -308,3 +308,104 @@ fn a_repeated_json_key_is_refused_not_read_for_its_last_value() {
     let set = Loader::new().json_str(ok).unwrap().set;
     assert_eq!(set.claim("a").unwrap().estimate().central(), Some(0.1));
 }
+
+/// A row of the plain route's kind (no id column): mostly valid, now and then anything.
+fn plain_row() -> impl Strategy<Value = Vec<String>> {
+    let valid = (
+        prop::sample::select(vec!["q1", "q2", "q3", "cleveland ohio"]),
+        prop::sample::select(vec!["s1", "s2", "s1;s2", "s3; s4"]),
+        (0u32..1000, 0u32..1000, 0u32..1000),
+        0u8..4,
+        prop::sample::select(vec!["", "", "0.9"]),
+    )
+        .prop_map(|(q, s, (a, b, c), blanks, level)| {
+            let mut v = [a, b, c];
+            v.sort_unstable();
+            let mut cells: Vec<String> = v.iter().map(|x| format!("{}.5", x)).collect();
+            // Leave out the central value, or a bound, now and then.
+            if blanks == 1 {
+                cells[1].clear();
+            } else if blanks == 2 && level.is_empty() {
+                cells[2].clear();
+            }
+            vec![
+                q.to_string(),
+                s.to_string(),
+                cells[0].clone(),
+                cells[1].clone(),
+                cells[2].clone(),
+                level.to_string(),
+            ]
+        });
+    prop_oneof![9 => valid, 1 => row().prop_map(|r| r[1..].to_vec())]
+}
+
+const PLAIN_HEADER: &str = "quantity,sources,low,central,high,level";
+
+/// The rows as CSV, quoted where needed or everywhere, with a blank line after the rows
+/// whose index is in `blank` (unless the row spans lines).
+fn plain_text(rows: &[Vec<String>], always: bool, blank: &[usize]) -> String {
+    let style = if always {
+        csv::QuoteStyle::Always
+    } else {
+        csv::QuoteStyle::Necessary
+    };
+    let mut out = format!("{PLAIN_HEADER}\n");
+    for (i, r) in rows.iter().enumerate() {
+        let mut w = csv::WriterBuilder::new()
+            .quote_style(style)
+            .from_writer(Vec::new());
+        w.write_record(r).unwrap();
+        let line = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        out.push_str(&line);
+        if blank.contains(&i) && !r.iter().any(|c| c.contains(['\n', '\r'])) {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Everything a reader of the table sees: each claim's id, the reconciliation, the
+/// rejected rows (line and kind), and whether the plain route read it.
+type TableView = (
+    Vec<String>,
+    crosscheck::table::TableReconciliation,
+    Vec<(Option<u64>, String)>,
+    bool,
+);
+
+fn table_view(csv: &str) -> TableView {
+    let (t, rejected) = ClaimTable::load(csv.as_bytes()).unwrap();
+    (
+        (0..t.len()).map(|i| t.claim_id(i)).collect(),
+        t.reconcile(),
+        rejected.iter().map(|e| (line_of(e), kind(e))).collect(),
+        t.read_by_plain_route(),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The plain route (files of plain lines) and the checked route (the same records, every
+    /// field quoted) give the same table, and both agree with the Loader.
+    #[test]
+    fn the_plain_and_checked_routes_give_the_same_table(
+        rows in prop::collection::vec(plain_row(), 0..16),
+        blank in prop::collection::vec(0usize..16, 0..3),
+    ) {
+        let plain = plain_text(&rows, false, &blank);
+        let quoted = plain_text(&rows, true, &blank);
+        let (a, b) = both(&plain);
+        prop_assert_eq!(&a, &b, "on\n{}", plain);
+        let (ids, r, rejected, by_plain) = table_view(&plain);
+        let (qids, qr, qrejected, q_by_plain) = table_view(&quoted);
+        prop_assert!(!q_by_plain || rows.is_empty());
+        // A file of plain lines with no refused row is read by the plain route.
+        let body_plain = !plain.split_once('\n').unwrap().1.contains('"');
+        prop_assert_eq!(by_plain, rejected.is_empty() && body_plain, "on\n{}", plain);
+        prop_assert_eq!(ids, qids);
+        prop_assert_eq!(r, qr);
+        prop_assert_eq!(rejected, qrejected);
+    }
+}

@@ -135,3 +135,53 @@ fn bad_rows_are_all_reported_and_good_ones_kept() {
         Err(Error::Malformed { .. })
     ));
 }
+
+#[test]
+fn figures_do_not_depend_on_the_order_of_rows() {
+    let csv = workload();
+    let (header, body) = csv.split_once('\n').unwrap();
+    let mut rows: Vec<&str> = body.lines().collect();
+    // A fixed shuffle (xorshift Fisher–Yates).
+    let mut x: u64 = 99;
+    for i in (1..rows.len()).rev() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        rows.swap(i, (x % (i as u64 + 1)) as usize);
+    }
+    let shuffled = format!("{header}\n{}\n", rows.join("\n"));
+    let by_quantity = |text: &str| {
+        let mut q = ClaimTable::from_csv_reader(text.as_bytes())
+            .unwrap()
+            .reconcile()
+            .quantities;
+        q.sort_by(|a, b| a.quantity.cmp(&b.quantity));
+        q
+    };
+    // Equal to the last bit: sums are taken in an order fixed by the figures.
+    assert_eq!(by_quantity(&csv), by_quantity(&shuffled));
+}
+
+#[test]
+fn a_large_plain_file_is_read_in_pieces_and_merged_in_file_order() {
+    // Over a megabyte, so the plain route cuts it into one piece per core.
+    let mut csv = workload();
+    while csv.len() < 1 << 21 {
+        let body = workload();
+        let body = body.split_once('\n').unwrap().1.replace("q", "r");
+        csv.push_str(&body);
+        csv.push('\n'); // a blank line between copies: a line, not a record
+    }
+    let plain = ClaimTable::from_csv_reader(csv.as_bytes()).unwrap();
+    assert!(plain.read_by_plain_route());
+    // The same records through the checked route: one quoted field anywhere will do.
+    let quoted = csv.replacen("q0,", "\"q0\",", 1);
+    let checked = ClaimTable::from_csv_reader(quoted.as_bytes()).unwrap();
+    assert!(!checked.read_by_plain_route());
+    assert_eq!(plain.len(), checked.len());
+    assert_eq!(plain.quantity_count(), checked.quantity_count());
+    for i in [0, 1, plain.len() / 2, plain.len() - 1] {
+        assert_eq!(plain.claim_id(i), checked.claim_id(i));
+    }
+    assert_eq!(plain.reconcile(), checked.reconcile());
+}

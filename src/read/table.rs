@@ -76,6 +76,16 @@ struct Interner {
 }
 
 impl Interner {
+    /// [`id`](Interner::id) of a name already owned (no copy when it is new).
+    fn id_owned(&mut self, name: Box<str>) -> u32 {
+        let next = self.names.len() as u32;
+        let id = *self.ids.entry(Key::new(name.as_bytes())).or_insert(next);
+        if id == next {
+            self.names.push(name);
+        }
+        id
+    }
+
     fn id(&mut self, bytes: &[u8]) -> u32 {
         let next = self.names.len() as u32;
         let id = *self.ids.entry(Key::new(bytes)).or_insert(next);
@@ -119,6 +129,8 @@ pub struct ClaimTable {
     /// The CSV record number of each row (from 1; a row without an id is `row-N`, as in
     /// the Loader, whatever was rejected before it).
     row_nos: Vec<u32>,
+    /// Whether the plain route read it (see [`ClaimTable::load_bytes`]).
+    plain: bool,
 }
 
 /// The summary of one quantity of a [`ClaimTable`].
@@ -284,6 +296,14 @@ impl ClaimTable {
         self.quantities.names.len()
     }
 
+    /// Whether the plain, parallel route read the table (a file of plain lines with no
+    /// refused row, see [`load_bytes`](ClaimTable::load_bytes)); otherwise the checked
+    /// route did. Both give the same table: this says only how fast it was read.
+    #[must_use]
+    pub fn read_by_plain_route(&self) -> bool {
+        self.plain
+    }
+
     /// Bytes held per claim by the columns (excluding the interned names).
     #[must_use]
     pub fn bytes_per_claim(&self) -> f64 {
@@ -308,73 +328,54 @@ impl ClaimTable {
 
     /// Reads a numeric CSV claim table leniently: the valid rows, and every bad row's error.
     ///
+    /// The input is read into memory first (its size in bytes, about 38 a claim on the
+    /// benchmark workload, for the time of the load), then read by
+    /// [`load_bytes`](ClaimTable::load_bytes).
+    ///
     /// # Errors
     ///
     /// [`Error::Malformed`] for a bad header, [`Error::Io`] for a read failure.
-    pub fn load(reader: impl Read) -> Result<(ClaimTable, Vec<Error>)> {
-        // The csv crate reads the records, as for the Loader: quotes, embedded newlines and
-        // CR-only line endings mean the same on both paths.
+    pub fn load(mut reader: impl Read) -> Result<(ClaimTable, Vec<Error>)> {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).map_err(|source| Error::Io {
+            path: "the claim table".into(),
+            source,
+        })?;
+        ClaimTable::load_bytes(&bytes)
+    }
+
+    /// Reads a numeric CSV claim table in memory leniently: the valid rows, and every bad
+    /// row's error.
+    ///
+    /// Two routes give the same table. A file whose records are plain lines — no `"` and
+    /// no carriage return after the header, no `id` column — is cut into one piece per
+    /// core at line ends; the pieces are checked (each row by the same `check_row` as the
+    /// other route) and interned in parallel, then merged in file order, so ids are
+    /// numbered by first appearance as before. If any row of it is refused, or the file
+    /// is not plain, the whole file is read again by the checked route: the csv crate
+    /// reads the records (quotes, embedded newlines and CR-only line endings mean what
+    /// they mean in the Loader) while another thread interns them, and every bad row is
+    /// reported with its line. Tests hold the two routes to the same tables.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Malformed`] for a bad header.
+    pub fn load_bytes(bytes: &[u8]) -> Result<(ClaimTable, Vec<Error>)> {
         let mut r = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
             .buffer_capacity(1 << 20)
-            .from_reader(reader);
-        let header = match r.byte_headers() {
-            Ok(h) if !h.is_empty() && (h.len() != 1 || !h[0].is_empty()) => h.clone(),
-            Ok(_) => return Err(Error::malformed("header", "empty CSV header")),
-            Err(e) => return Err(Error::malformed("header", e.to_string())),
-        };
-        let mut cols = Cols {
-            width: header.len(),
-            ..Cols::default()
-        };
-        let (mut q, mut s) = (None, None);
-        for (i, h) in header.iter().enumerate() {
-            // Headers match whatever their case, as for the Loader; a repeated column is
-            // refused, not read for its last value.
-            let name = h.trim_ascii().to_ascii_lowercase();
-            let slot = match name.as_slice() {
-                b"quantity" => &mut q,
-                b"sources" => &mut s,
-                b"low" => &mut cols.low,
-                b"high" => &mut cols.high,
-                b"central" => &mut cols.central,
-                b"id" => &mut cols.id,
-                b"level" => &mut cols.level,
-                other => {
-                    return Err(Error::Malformed {
-                        at: Location::Line { line: 1, id: None },
-                        field: String::from_utf8_lossy(other).into(),
-                        reason: "the claim table reads only quantity, sources, low, high, central, id, level; use Loader for other columns".into(),
-                    });
-                }
-            };
-            if slot.is_some() {
-                return Err(Error::Malformed {
-                    at: Location::Line { line: 1, id: None },
-                    field: String::from_utf8_lossy(&name).into(),
-                    reason: "repeated column".into(),
-                });
-            }
-            *slot = Some(i);
-            cols.names.push(match name.as_slice() {
-                b"quantity" => "quantity",
-                b"sources" => "sources",
-                b"low" => "low",
-                b"high" => "high",
-                b"central" => "central",
-                b"id" => "id",
-                _ => "level",
-            });
+            .from_reader(bytes);
+        let cols = read_header(&mut r)?;
+        let body = r.position().clone();
+        if let Some(t) = load_plain(bytes, &body, &cols) {
+            return Ok((t, Vec::new()));
         }
-        let (Some(q), Some(s)) = (q, s) else {
-            return Err(Error::malformed(
-                "header",
-                "need `quantity` and `sources` columns",
-            ));
-        };
-        cols.quantity = q;
-        cols.sources = s;
+        ClaimTable::load_checked(r, &cols)
+    }
+
+    /// The checked route of [`load_bytes`](ClaimTable::load_bytes), from the first record.
+    fn load_checked(mut r: csv::Reader<&[u8]>, cols: &Cols) -> Result<(ClaimTable, Vec<Error>)> {
         // One thread reads and checks rows; another interns and stores them, in order, so
         // the result is the same as doing both in turn (which is what happens without the
         // `parallel` feature). Batches keep what is in flight small.
@@ -391,7 +392,7 @@ impl ClaimTable {
                     }
                     (t, rejected)
                 });
-                let read = produce(&mut r, &cols, |batch| tx.send(batch).is_ok());
+                let read = produce(&mut r, cols, |batch| tx.send(batch).is_ok());
                 drop(tx);
                 let (t, rejected) = consumer
                     .join()
@@ -403,12 +404,29 @@ impl ClaimTable {
             rejected = rejected2;
         }
         #[cfg(not(feature = "parallel"))]
-        produce(&mut r, &cols, |batch| {
+        produce(&mut r, cols, |batch| {
             t.commit_batch(batch, &mut ids_seen, &mut rejected);
             true
         })?;
         t.source_start.push(t.source_ids.len() as u32);
         Ok((t, rejected))
+    }
+
+    /// Interns and stores a checked row (its names in `arena`).
+    fn store(&mut self, arena: &[u8], names: &[std::ops::Range<u32>], p: &Pending) {
+        let bytes = |r: &std::ops::Range<u32>| &arena[r.start as usize..r.end as usize];
+        let qid = self.quantities.id(bytes(&p.quantity));
+        self.source_start.push(self.source_ids.len() as u32);
+        for name in &names[p.names.start as usize..p.names.end as usize] {
+            let sid = self.sources.id(bytes(name));
+            self.source_ids.push(sid);
+        }
+        self.rows.push(Row {
+            quantity: qid,
+            ..p.row
+        });
+        self.lines.push(p.line);
+        self.row_nos.push(p.row_no);
     }
 
     /// Commits a batch of checked rows in order: duplicate ids, interning, storage.
@@ -477,18 +495,7 @@ impl ClaimTable {
         if let Some(e) = p.deferred.take() {
             return Err(e);
         }
-        let qid = self.quantities.id(bytes(&p.quantity));
-        self.source_start.push(self.source_ids.len() as u32);
-        for name in &names[p.names.start as usize..p.names.end as usize] {
-            let sid = self.sources.id(bytes(name));
-            self.source_ids.push(sid);
-        }
-        self.rows.push(Row {
-            quantity: qid,
-            ..p.row
-        });
-        self.lines.push(p.line);
-        self.row_nos.push(p.row_no);
+        self.store(arena, names, p);
         Ok(())
     }
 
@@ -512,22 +519,48 @@ impl ClaimTable {
         (offsets, order)
     }
 
-    fn interval(&self, i: usize) -> Interval {
-        Interval::closed_checked(self.rows[i].low, self.rows[i].high)
-    }
-
     /// Summarises one quantity's claims (by index) with reused buffers.
     fn summarise(&self, k: usize, members: &[u32], pool: bool, b: &mut Buffers) -> TableQuantity {
+        // Claims in a fixed order — by their figures, not their rows — so every sum is
+        // taken in the same order whatever the order of the file: the figures are the same
+        // to the last bit under any shuffle of the rows. Claims with the same figures are
+        // interchangeable here (every claim of the table weighs 1).
+        let mut sorted = std::mem::take(&mut b.members);
+        sorted.clear();
+        sorted.extend(members.iter().map(|&i| self.rows[i as usize]));
+        sorted.sort_unstable_by(|x, y| {
+            x.low
+                .total_cmp(&y.low)
+                .then(x.high.total_cmp(&y.high))
+                .then(x.central.total_cmp(&y.central))
+                .then(x.level.total_cmp(&y.level))
+        });
+        let q = self.summarise_sorted(k, &sorted, pool, b);
+        b.members = sorted;
+        q
+    }
+
+    /// [`summarise`](ClaimTable::summarise) on a quantity's claims in their fixed order.
+    fn summarise_sorted(
+        &self,
+        k: usize,
+        members: &[Row],
+        pool: bool,
+        b: &mut Buffers,
+    ) -> TableQuantity {
         b.plausible.clear();
         b.hard.clear();
         b.weights.clear();
-        b.plausible
-            .extend(members.iter().map(|&i| self.interval(i as usize)));
+        b.plausible.extend(
+            members
+                .iter()
+                .map(|r| Interval::closed_checked(r.low, r.high)),
+        );
         // A statistical interval (with a level) entails nothing: its hard interval is the
         // count domain, as in the Loader.
-        b.hard.extend(members.iter().map(|&i| {
-            if self.rows[i as usize].level.is_nan() {
-                self.interval(i as usize)
+        b.hard.extend(members.iter().map(|r| {
+            if r.level.is_nan() {
+                Interval::closed_checked(r.low, r.high)
             } else {
                 Interval::closed_checked(0.0, f64::INFINITY)
             }
@@ -541,10 +574,7 @@ impl ClaimTable {
             // midpoint, one-sided claims left as bounds; the log scale unless some figure
             // reaches 0.
             pool::table_effects(
-                members.iter().map(|&i| {
-                    let r = &self.rows[i as usize];
-                    (r.low, r.high, r.central, r.level)
-                }),
+                members.iter().map(|r| (r.low, r.high, r.central, r.level)),
                 &mut b.studies,
             );
         }
@@ -655,6 +685,8 @@ impl ClaimTable {
 
 #[derive(Default)]
 struct Buffers {
+    /// One quantity's claims, copied together in their fixed order.
+    members: Vec<Row>,
     plausible: Vec<Interval>,
     hard: Vec<Interval>,
     weights: Vec<f64>,
@@ -868,4 +900,189 @@ fn check_row(
         line,
         row_no: row,
     })
+}
+
+/// Reads and checks the header: the columns the claim table reads, each once.
+fn read_header(r: &mut csv::Reader<&[u8]>) -> Result<Cols> {
+    let header = match r.byte_headers() {
+        Ok(h) if !h.is_empty() && (h.len() != 1 || !h[0].is_empty()) => h.clone(),
+        Ok(_) => return Err(Error::malformed("header", "empty CSV header")),
+        Err(e) => return Err(Error::malformed("header", e.to_string())),
+    };
+    let mut cols = Cols {
+        width: header.len(),
+        ..Cols::default()
+    };
+    let (mut q, mut s) = (None, None);
+    for (i, h) in header.iter().enumerate() {
+        // Headers match whatever their case, as for the Loader; a repeated column is
+        // refused, not read for its last value.
+        let name = h.trim_ascii().to_ascii_lowercase();
+        let slot = match name.as_slice() {
+            b"quantity" => &mut q,
+            b"sources" => &mut s,
+            b"low" => &mut cols.low,
+            b"high" => &mut cols.high,
+            b"central" => &mut cols.central,
+            b"id" => &mut cols.id,
+            b"level" => &mut cols.level,
+            other => {
+                return Err(Error::Malformed {
+                    at: Location::Line { line: 1, id: None },
+                    field: String::from_utf8_lossy(other).into(),
+                    reason: "the claim table reads only quantity, sources, low, high, central, id, level; use Loader for other columns".into(),
+                });
+            }
+        };
+        if slot.is_some() {
+            return Err(Error::Malformed {
+                at: Location::Line { line: 1, id: None },
+                field: String::from_utf8_lossy(&name).into(),
+                reason: "repeated column".into(),
+            });
+        }
+        *slot = Some(i);
+        cols.names.push(match name.as_slice() {
+            b"quantity" => "quantity",
+            b"sources" => "sources",
+            b"low" => "low",
+            b"high" => "high",
+            b"central" => "central",
+            b"id" => "id",
+            _ => "level",
+        });
+    }
+    let (Some(q), Some(s)) = (q, s) else {
+        return Err(Error::malformed(
+            "header",
+            "need `quantity` and `sources` columns",
+        ));
+    };
+    cols.quantity = q;
+    cols.sources = s;
+    Ok(cols)
+}
+
+/// Whether the bytes hold a `"` or a carriage return (`<[u8]>::contains` on bytes is the
+/// standard library's word-at-a-time memchr).
+fn has_quote_or_cr(bytes: &[u8]) -> bool {
+    bytes.contains(&b'"') || bytes.contains(&b'\r')
+}
+
+/// The plain route of [`ClaimTable::load_bytes`]: `None` when the file is not plain (see
+/// there) or some row is refused, and the checked route must read it.
+fn load_plain(bytes: &[u8], body: &csv::Position, cols: &Cols) -> Option<ClaimTable> {
+    let start = usize::try_from(body.byte()).ok()?;
+    let first_line = u32::try_from(body.line()).ok()?;
+    let text = bytes.get(start..)?;
+    if cols.id.is_some() || u32::try_from(bytes.len()).is_err() || has_quote_or_cr(text) {
+        return None;
+    }
+    // One piece a core (small files: one), cut after a line end.
+    #[cfg(feature = "parallel")]
+    let threads = rayon::current_num_threads();
+    #[cfg(not(feature = "parallel"))]
+    let threads = 1;
+    let n = if text.len() < 1 << 20 {
+        1
+    } else {
+        threads.max(1)
+    };
+    let mut cuts = vec![0];
+    for k in 1..n {
+        let at = (text.len() * k / n).max(*cuts.last()?);
+        let end = text[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |p| at + p + 1);
+        cuts.push(end);
+    }
+    cuts.push(text.len());
+    let ranges: Vec<&[u8]> = cuts.windows(2).map(|w| &text[w[0]..w[1]]).collect();
+    #[cfg(feature = "parallel")]
+    let pieces: Vec<Option<(ClaimTable, u32)>> = {
+        use rayon::prelude::*;
+        ranges.par_iter().map(|r| plain_piece(r, cols)).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let pieces: Vec<Option<(ClaimTable, u32)>> =
+        ranges.iter().map(|r| plain_piece(r, cols)).collect();
+    // Merge in file order: each piece's names in their order of first appearance in the
+    // piece, so the merged ids are numbered by first appearance in the file.
+    let mut t = ClaimTable::default();
+    let total: usize = pieces.iter().flatten().map(|p| p.0.len()).sum();
+    t.rows.reserve_exact(total);
+    t.lines.reserve_exact(total);
+    t.row_nos.reserve_exact(total);
+    t.source_start.reserve_exact(total + 1);
+    let (mut line0, mut row0) = (first_line, 0u32);
+    for piece in pieces {
+        let (p, newlines) = piece?;
+        let qmap: Vec<u32> = p
+            .quantities
+            .names
+            .into_iter()
+            .map(|n| t.quantities.id_owned(n))
+            .collect();
+        let smap: Vec<u32> = p
+            .sources
+            .names
+            .into_iter()
+            .map(|n| t.sources.id_owned(n))
+            .collect();
+        for (i, row) in p.rows.iter().enumerate() {
+            t.rows.push(Row {
+                quantity: qmap[row.quantity as usize],
+                ..*row
+            });
+            t.source_start.push(t.source_ids.len() as u32);
+            let (a, b) = (p.source_start[i] as usize, p.source_start[i + 1] as usize);
+            t.source_ids
+                .extend(p.source_ids[a..b].iter().map(|&s| smap[s as usize]));
+            t.lines.push(line0 + p.lines[i]);
+            t.row_nos.push(row0 + p.row_nos[i]);
+        }
+        line0 += newlines;
+        row0 += p.rows.len() as u32;
+    }
+    t.source_start.push(t.source_ids.len() as u32);
+    t.plain = true;
+    Some(t)
+}
+
+/// Checks and interns one piece of plain lines, numbering lines from 0 and records from 1
+/// (the merge adds the lines and records before the piece); `None` at the first row the
+/// checked route would refuse. Returns the piece and its number of line ends.
+fn plain_piece(text: &[u8], cols: &Cols) -> Option<(ClaimTable, u32)> {
+    let mut t = ClaimTable::default();
+    let mut batch = Batch::default();
+    let mut record = csv::ByteRecord::new();
+    let (mut line, mut row) = (0u32, 0u32);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let (l, next) = match rest.iter().position(|&b| b == b'\n') {
+            Some(p) => (&rest[..p], &rest[p + 1..]),
+            None => (rest, &rest[rest.len()..]),
+        };
+        rest = next;
+        // Empty lines are no records, as for the csv crate; they still count as lines.
+        if !l.is_empty() {
+            row += 1;
+            record.clear();
+            for field in l.split(|&b| b == b',') {
+                record.push_field(field);
+            }
+            batch.arena.clear();
+            batch.names.clear();
+            let p = check_row(cols, &record, row, line, &mut batch).ok()?;
+            if p.deferred.is_some() {
+                return None;
+            }
+            t.store(&batch.arena, &batch.names, &p);
+        }
+        line += 1;
+    }
+    t.source_start.push(t.source_ids.len() as u32);
+    let newlines = text.iter().filter(|&&b| b == b'\n').count() as u32;
+    Some((t, newlines))
 }
