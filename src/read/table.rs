@@ -1009,13 +1009,20 @@ fn load_plain(bytes: &[u8], body: &csv::Position, cols: &Cols) -> Option<ClaimTa
         ranges.iter().map(|r| plain_piece(r, cols)).collect();
     // Merge in file order: each piece's names in their order of first appearance in the
     // piece, so the merged ids are numbered by first appearance in the file.
-    let mut t = ClaimTable::default();
+    // The first piece is the start of the table: its ids are already numbered by first
+    // appearance in the file. The others are appended, their ids mapped.
     let total: usize = pieces.iter().flatten().map(|p| p.0.len()).sum();
-    t.rows.reserve_exact(total);
-    t.lines.reserve_exact(total);
-    t.row_nos.reserve_exact(total);
-    t.source_start.reserve_exact(total + 1);
-    let (mut line0, mut row0) = (first_line, 0u32);
+    let mut pieces = pieces.into_iter();
+    let (mut t, newlines) = pieces.next()??;
+    t.source_start.pop();
+    for i in 0..t.len() {
+        t.lines[i] += first_line;
+    }
+    t.rows.reserve_exact(total - t.len());
+    t.lines.reserve_exact(total - t.len());
+    t.row_nos.reserve_exact(total - t.len());
+    t.source_start.reserve_exact(total - t.len() + 1);
+    let (mut line0, mut row0) = (first_line + newlines, t.len() as u32);
     for piece in pieces {
         let (p, newlines) = piece?;
         let qmap: Vec<u32> = p
@@ -1055,6 +1062,14 @@ fn load_plain(bytes: &[u8], body: &csv::Position, cols: &Cols) -> Option<ClaimTa
 /// checked route would refuse. Returns the piece and its number of line ends.
 fn plain_piece(text: &[u8], cols: &Cols) -> Option<(ClaimTable, u32)> {
     let mut t = ClaimTable::default();
+    // At most a record a line: room for all, so the columns never move while they grow.
+    let newlines = text.iter().filter(|&&b| b == b'\n').count();
+    let lines = newlines + usize::from(text.last().is_some_and(|&b| b != b'\n'));
+    t.rows.reserve_exact(lines);
+    t.lines.reserve_exact(lines);
+    t.row_nos.reserve_exact(lines);
+    t.source_start.reserve_exact(lines + 1);
+    t.source_ids.reserve(lines);
     let mut batch = Batch::default();
     let mut record = csv::ByteRecord::new();
     let (mut line, mut row) = (0u32, 0u32);
@@ -1083,6 +1098,5 @@ fn plain_piece(text: &[u8], cols: &Cols) -> Option<(ClaimTable, u32)> {
         line += 1;
     }
     t.source_start.push(t.source_ids.len() as u32);
-    let newlines = text.iter().filter(|&&b| b == b'\n').count() as u32;
-    Some((t, newlines))
+    Some((t, newlines as u32))
 }

@@ -594,19 +594,31 @@ fn score(studies: &[Study], tau2: f64, reml: bool) -> (f64, f64) {
 /// studies, constants dropped (Viechtbauer 2005, eqs. 5 and 6):
 /// `ℓ = −½ Σ ln(v_i + τ²) − ½ Σ (y_i − μ̂)²/(v_i + τ²)`, REML adding `−½ ln Σ 1/(v_i + τ²)`.
 fn log_likelihood(studies: &[Study], tau2: f64, reml: bool) -> f64 {
+    // One division a study: the weights are kept (on the stack for up to 32 studies) for
+    // the second pass.
+    let mut kept = [0.0f64; 32];
+    let keep = studies.len() <= kept.len();
     let (mut sw, mut swy) = (0.0, 0.0);
     let mut sln = LnSum::default();
-    for s in studies {
+    for (i, s) in studies.iter().enumerate() {
         let t = s.v + tau2;
-        sw += 1.0 / t;
-        swy += s.y / t;
+        let w = 1.0 / t;
+        if keep {
+            kept[i] = w;
+        }
+        sw += w;
+        swy += s.y * w;
         sln.add(t);
     }
     let sln = sln.total();
     let mu = swy / sw;
     let rss: f64 = studies
         .iter()
-        .map(|s| (s.y - mu).powi(2) / (s.v + tau2))
+        .enumerate()
+        .map(|(i, s)| {
+            let w = if keep { kept[i] } else { 1.0 / (s.v + tau2) };
+            (s.y - mu) * (s.y - mu) * w
+        })
         .sum();
     let ll = -0.5 * sln - 0.5 * rss;
     if reml { ll - 0.5 * sw.ln() } else { ll }
