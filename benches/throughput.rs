@@ -1,6 +1,8 @@
 //! Throughput in claims per second (criterion `Throughput::Elements`) at 10⁴, 10⁵ and 10⁶
 //! claims, on the deterministic workload of `benches/workload.rs` (N claims over N/10
-//! quantities, 1,000 sources). Run with `cargo bench`; see BENCHMARKS.md for the figures.
+//! quantities, 1,000 sources), on both paths: the claim table (`load`, `summary_one_core`,
+//! `pipeline`) and the full path (`full_path`: Loader → Reconciler → compact JSON, on
+//! numbers and on wording). Run with `cargo bench`; see BENCHMARKS.md for the figures.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use crosscheck::pool::meta::{Method, Study, meta_analysis};
@@ -69,6 +71,7 @@ fn relations(c: &mut Criterion) {
             seed: 1,
             one_sided: 0.0,
             zero_width: 0.0,
+            worded: false,
         });
         let set = Loader::new().csv_str(&csv).unwrap().set;
         let r = Reconciler::new()
@@ -144,5 +147,44 @@ fn pipeline(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, load, summary, relations, pooling, pipeline);
+/// Whether `cargo bench` runs this (`--bench`), rather than `cargo test` checking that each
+/// benchmark runs once (in a debug build, where the full path at 10⁶ would take minutes).
+fn bench_mode() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
+
+/// The full path every real file takes: the Loader (every check, full records), the
+/// default Reconciler with every pooled method (compact, as the tool runs it), and the
+/// compact JSON report written out — on numbers, and on the same claims worded.
+fn full_path(c: &mut Criterion) {
+    let mut g = c.benchmark_group("full_path");
+    g.sample_size(10);
+    let sizes: &[usize] = if bench_mode() { &SIZES } else { &SIZES[..1] };
+    for &n in sizes {
+        for worded in [false, true] {
+            let csv = workload::csv(workload::Params {
+                worded,
+                ..workload::Params::with_claims(n)
+            });
+            g.throughput(Throughput::Elements(n as u64));
+            let name = if worded {
+                "worded_csv_to_json"
+            } else {
+                "csv_to_json"
+            };
+            g.bench_with_input(BenchmarkId::new(name, n), &csv, |b, csv| {
+                b.iter(|| {
+                    let set = Loader::new().csv_str(csv).unwrap().set;
+                    let r = Reconciler::new().compact().reconcile(&set);
+                    r.write_compact_json(std::io::sink()).unwrap();
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches, load, summary, relations, pooling, pipeline, full_path
+);
 criterion_main!(benches);

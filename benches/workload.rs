@@ -49,6 +49,10 @@ pub struct Params {
     pub seed: u64,
     pub one_sided: f64,
     pub zero_width: f64,
+    /// Write each claim as wording in a `value` column (`between LOW and HIGH`, `more
+    /// than LOW`, a bare figure) instead of `low`, `central`, `high`; the central value of
+    /// a range is not written, since a range's wording has none.
+    pub worded: bool,
 }
 
 impl Params {
@@ -61,6 +65,7 @@ impl Params {
             seed: 42,
             one_sided: 0.0,
             zero_width: 0.0,
+            worded: false,
         }
     }
 }
@@ -96,24 +101,29 @@ pub fn write(p: Params, w: &mut impl Write) -> std::io::Result<()> {
     for i in (1..claims.len()).rev() {
         claims.swap(i, rng.below(i + 1));
     }
-    writeln!(w, "quantity,sources,low,central,high")?;
+    if p.worded {
+        writeln!(w, "quantity,sources,value")?;
+    } else {
+        writeln!(w, "quantity,sources,low,central,high")?;
+    }
     for (qi, si) in claims {
         let (qi, si) = (qi as usize, si as usize);
         let central = truth[qi] * (bias[si] + noise[si] * rng.normal()).exp();
         let (u1, u2) = (0.01 + 0.29 * rng.uniform(), 0.01 + 0.29 * rng.uniform());
         let kind = rng.uniform();
         let c = sig7(central);
-        if kind < p.zero_width {
-            writeln!(w, "q{qi},s{si},{c},{c},{c}")?;
-        } else if kind < p.zero_width + p.one_sided {
-            writeln!(w, "q{qi},s{si},{},,", sig7(central * (-u1).exp()))?;
-        } else {
-            writeln!(
-                w,
-                "q{qi},s{si},{},{c},{}",
-                sig7(central * (-u1).exp()),
-                sig7(central * u2.exp())
-            )?;
+        let (lo, hi) = (sig7(central * (-u1).exp()), sig7(central * u2.exp()));
+        match (
+            kind < p.zero_width,
+            kind < p.zero_width + p.one_sided,
+            p.worded,
+        ) {
+            (true, _, false) => writeln!(w, "q{qi},s{si},{c},{c},{c}")?,
+            (true, _, true) => writeln!(w, "q{qi},s{si},{c}")?,
+            (false, true, false) => writeln!(w, "q{qi},s{si},{lo},,")?,
+            (false, true, true) => writeln!(w, "q{qi},s{si},more than {lo}")?,
+            (false, false, false) => writeln!(w, "q{qi},s{si},{lo},{c},{hi}")?,
+            (false, false, true) => writeln!(w, "q{qi},s{si},between {lo} and {hi}")?,
         }
     }
     Ok(())

@@ -2,7 +2,10 @@
 //!
 //! ```text
 //! cargo run --release --example gen_workload -- OUT.csv [--claims N] [--quantities Q]
-//!     [--sources S] [--seed X] [--one-sided SHARE] [--zero-width SHARE]
+//!     [--sources S] [--seed X] [--one-sided SHARE] [--zero-width SHARE] [--worded]
+//!
+//! `--worded` writes a `value` column of wording (`between 679.4341 and 832.6312`, `more
+//! than 679.4341`) for the Loader's wording reader, instead of `low`, `central`, `high`.
 //! ```
 //!
 //! N claims over Q quantities (defaults 1,000,000, 100,000, 1,000 sources, seed 42): every
@@ -30,6 +33,7 @@ fn main() -> std::io::Result<()> {
         seed: 42,
         one_sided: 0.0,
         zero_width: 0.0,
+        worded: false,
     };
     while let Some(a) = args.next() {
         let mut val = || args.next().expect("a value after the flag");
@@ -40,6 +44,7 @@ fn main() -> std::io::Result<()> {
             "--seed" => p.seed = val().parse().expect("a seed"),
             "--one-sided" => p.one_sided = val().parse().expect("a share"),
             "--zero-width" => p.zero_width = val().parse().expect("a share"),
+            "--worded" => p.worded = true,
             _ => out = Some(a),
         }
     }

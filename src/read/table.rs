@@ -3,13 +3,14 @@
 //! [`ClaimSet`](crate::ClaimSet) keeps every claim's words, dates and citation; a
 //! [`ClaimTable`] keeps only what the statistics need, in columns: interned quantity and
 //! source ids (`u32`), the plausible interval's bounds and the central value (`f64`), about
-//! 56 bytes a claim. It reads the numeric CSV claim format (`quantity`, `sources`, `low`,
-//! `high`, `central`, and optional `id`, `level`) with the csv crate and checks every row
-//! through the [`Loader`](crate::Loader)'s own rules — the same cell parsing, the same
-//! estimate and count checks, the same id checks, in the same order — so both paths accept
-//! the same rows and refuse the same ones with the same kind of error (a differential
-//! property test holds them to it), and reports every bad row. Quantities are counts (as
-//! undeclared quantities are in the CSV format).
+//! 52 bytes a claim. It reads the numeric CSV claim format (`quantity`, `sources`, `low`,
+//! `high`, `central`, and optional `id`, `level`) and checks every row through the
+//! [`Loader`](crate::Loader)'s own rules — the same cell parsing, the same estimate and
+//! count checks, the same id checks, in the same order — so both paths accept the same rows
+//! and refuse the same ones with the same kind of error (a differential property test holds
+//! them to it), and reports every bad row. Quantities are counts (as undeclared quantities
+//! are in the CSV format). A file of plain lines is read in parallel pieces, any other by
+//! the csv crate; both routes give the same table ([`ClaimTable::load_bytes`]).
 //!
 //! [`ClaimTable::reconcile`] runs the same summary as the [`Reconciler`](crate::Reconciler)
 //! (envelope, consensus, best-supported region, verdict, clusters, dissenters) and the
@@ -19,8 +20,11 @@
 //!
 //! # Cost
 //!
-//! Loading: linear in the file. Reconciling: O(n log n) per quantity of n claims, O(N) to
-//! group N claims.
+//! Loading: linear in the file, which is held in memory while it is read (its size, about
+//! 38 bytes a claim on the benchmark workload). Reconciling: O(n log n) per quantity of n
+//! claims (a sort into a fixed order, the sweep, the meta-analyses' O(n) passes), O(N) to
+//! group N claims. The figures do not depend on the order of the rows: each quantity's
+//! claims are summed in an order fixed by their figures.
 //!
 //! # Example
 //!
@@ -124,8 +128,6 @@ pub struct ClaimTable {
     source_ids: Vec<u32>,
     /// Explicit claim ids by row, for the rows that have one.
     explicit_ids: HashMap<u32, Box<str>>,
-    /// The CSV line of each row (for messages).
-    lines: Vec<u32>,
     /// The CSV record number of each row (from 1; a row without an id is `row-N`, as in
     /// the Loader, whatever was rejected before it).
     row_nos: Vec<u32>,
@@ -307,8 +309,8 @@ impl ClaimTable {
     /// Bytes held per claim by the columns (excluding the interned names).
     #[must_use]
     pub fn bytes_per_claim(&self) -> f64 {
-        // A record, a source offset, a line and a record number, and 4 bytes per source id.
-        let per = std::mem::size_of::<Row>() + 4 + 4 + 4;
+        // A record, a source offset and a record number, and 4 bytes per source id.
+        let per = std::mem::size_of::<Row>() + 4 + 4;
         per as f64 + self.source_ids.len() as f64 * 4.0 / self.len().max(1) as f64
     }
 
@@ -341,7 +343,13 @@ impl ClaimTable {
             path: "the claim table".into(),
             source,
         })?;
-        ClaimTable::load_bytes(&bytes)
+        // The bytes go as soon as the plain route has its pieces.
+        let (cols, body) = ClaimTable::header_of(&bytes)?;
+        if let Some(pieces) = plain_pieces(&bytes, &body, &cols) {
+            drop(bytes);
+            return Ok((merge_pieces(pieces), Vec::new()));
+        }
+        ClaimTable::load_checked(&bytes, &cols, &body)
     }
 
     /// Reads a numeric CSV claim table in memory leniently: the valid rows, and every bad
@@ -361,21 +369,39 @@ impl ClaimTable {
     ///
     /// [`Error::Malformed`] for a bad header.
     pub fn load_bytes(bytes: &[u8]) -> Result<(ClaimTable, Vec<Error>)> {
+        let (cols, body) = ClaimTable::header_of(bytes)?;
+        if let Some(pieces) = plain_pieces(bytes, &body, &cols) {
+            return Ok((merge_pieces(pieces), Vec::new()));
+        }
+        ClaimTable::load_checked(bytes, &cols, &body)
+    }
+
+    /// The columns, and where the first record starts.
+    fn header_of(bytes: &[u8]) -> Result<(Cols, csv::Position)> {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(bytes);
+        let cols = read_header(&mut r)?;
+        Ok((cols, r.position().clone()))
+    }
+
+    /// The checked route of [`load_bytes`](ClaimTable::load_bytes), from the first record
+    /// (at `body`).
+    fn load_checked(
+        bytes: &[u8],
+        cols: &Cols,
+        body: &csv::Position,
+    ) -> Result<(ClaimTable, Vec<Error>)> {
         let mut r = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
             .buffer_capacity(1 << 20)
             .from_reader(bytes);
-        let cols = read_header(&mut r)?;
-        let body = r.position().clone();
-        if let Some(t) = load_plain(bytes, &body, &cols) {
-            return Ok((t, Vec::new()));
-        }
-        ClaimTable::load_checked(r, &cols)
-    }
-
-    /// The checked route of [`load_bytes`](ClaimTable::load_bytes), from the first record.
-    fn load_checked(mut r: csv::Reader<&[u8]>, cols: &Cols) -> Result<(ClaimTable, Vec<Error>)> {
+        // The header again (already checked), so the reader counts lines and records
+        // from it.
+        let _ = r.byte_headers();
+        debug_assert_eq!(r.position().byte(), body.byte());
         // One thread reads and checks rows; another interns and stores them, in order, so
         // the result is the same as doing both in turn (which is what happens without the
         // `parallel` feature). Batches keep what is in flight small.
@@ -425,7 +451,6 @@ impl ClaimTable {
             quantity: qid,
             ..p.row
         });
-        self.lines.push(p.line);
         self.row_nos.push(p.row_no);
     }
 
@@ -969,11 +994,12 @@ fn has_quote_or_cr(bytes: &[u8]) -> bool {
     bytes.contains(&b'"') || bytes.contains(&b'\r')
 }
 
-/// The plain route of [`ClaimTable::load_bytes`]: `None` when the file is not plain (see
-/// there) or some row is refused, and the checked route must read it.
-fn load_plain(bytes: &[u8], body: &csv::Position, cols: &Cols) -> Option<ClaimTable> {
+/// The pieces of the plain route of [`ClaimTable::load_bytes`], checked and interned:
+/// `None` when the file is not plain (see there) or some row is refused, and the checked
+/// route must read it. The pieces copy the names they keep: the bytes may go before the
+/// merge.
+fn plain_pieces(bytes: &[u8], body: &csv::Position, cols: &Cols) -> Option<Vec<ClaimTable>> {
     let start = usize::try_from(body.byte()).ok()?;
-    let first_line = u32::try_from(body.line()).ok()?;
     let text = bytes.get(start..)?;
     if cols.id.is_some() || u32::try_from(bytes.len()).is_err() || has_quote_or_cr(text) {
         return None;
@@ -1000,31 +1026,31 @@ fn load_plain(bytes: &[u8], body: &csv::Position, cols: &Cols) -> Option<ClaimTa
     cuts.push(text.len());
     let ranges: Vec<&[u8]> = cuts.windows(2).map(|w| &text[w[0]..w[1]]).collect();
     #[cfg(feature = "parallel")]
-    let pieces: Vec<Option<(ClaimTable, u32)>> = {
+    let pieces: Vec<Option<ClaimTable>> = {
         use rayon::prelude::*;
         ranges.par_iter().map(|r| plain_piece(r, cols)).collect()
     };
     #[cfg(not(feature = "parallel"))]
-    let pieces: Vec<Option<(ClaimTable, u32)>> =
-        ranges.iter().map(|r| plain_piece(r, cols)).collect();
-    // Merge in file order: each piece's names in their order of first appearance in the
-    // piece, so the merged ids are numbered by first appearance in the file.
-    // The first piece is the start of the table: its ids are already numbered by first
-    // appearance in the file. The others are appended, their ids mapped.
-    let total: usize = pieces.iter().flatten().map(|p| p.0.len()).sum();
+    let pieces: Vec<Option<ClaimTable>> = ranges.iter().map(|r| plain_piece(r, cols)).collect();
+    pieces.into_iter().collect()
+}
+
+/// Merges the plain route's pieces in file order. The first piece is the start of the
+/// table: its ids are already numbered by first appearance in the file. Each other piece's
+/// names are interned in their order of first appearance in the piece, so the merged ids
+/// stay numbered by first appearance in the file, and its rows appended with their ids
+/// mapped; each piece is freed once appended.
+fn merge_pieces(pieces: Vec<ClaimTable>) -> ClaimTable {
+    let total: usize = pieces.iter().map(ClaimTable::len).sum();
     let mut pieces = pieces.into_iter();
-    let (mut t, newlines) = pieces.next()??;
+    let mut t = pieces.next().unwrap_or_default();
     t.source_start.pop();
-    for i in 0..t.len() {
-        t.lines[i] += first_line;
-    }
-    t.rows.reserve_exact(total - t.len());
-    t.lines.reserve_exact(total - t.len());
-    t.row_nos.reserve_exact(total - t.len());
-    t.source_start.reserve_exact(total - t.len() + 1);
-    let (mut line0, mut row0) = (first_line + newlines, t.len() as u32);
-    for piece in pieces {
-        let (p, newlines) = piece?;
+    let more = total - t.len();
+    t.rows.reserve_exact(more);
+    t.row_nos.reserve_exact(more);
+    t.source_start.reserve_exact(more + 1);
+    let mut row0 = t.len() as u32;
+    for p in pieces {
         let qmap: Vec<u32> = p
             .quantities
             .names
@@ -1046,27 +1072,23 @@ fn load_plain(bytes: &[u8], body: &csv::Position, cols: &Cols) -> Option<ClaimTa
             let (a, b) = (p.source_start[i] as usize, p.source_start[i + 1] as usize);
             t.source_ids
                 .extend(p.source_ids[a..b].iter().map(|&s| smap[s as usize]));
-            t.lines.push(line0 + p.lines[i]);
             t.row_nos.push(row0 + p.row_nos[i]);
         }
-        line0 += newlines;
         row0 += p.rows.len() as u32;
     }
     t.source_start.push(t.source_ids.len() as u32);
     t.plain = true;
-    Some(t)
+    t
 }
 
-/// Checks and interns one piece of plain lines, numbering lines from 0 and records from 1
-/// (the merge adds the lines and records before the piece); `None` at the first row the
-/// checked route would refuse. Returns the piece and its number of line ends.
-fn plain_piece(text: &[u8], cols: &Cols) -> Option<(ClaimTable, u32)> {
+/// Checks and interns one piece of plain lines, numbering records from 1 (the merge adds
+/// the records before the piece); `None` at the first row the checked route would refuse.
+fn plain_piece(text: &[u8], cols: &Cols) -> Option<ClaimTable> {
     let mut t = ClaimTable::default();
     // At most a record a line: room for all, so the columns never move while they grow.
-    let newlines = text.iter().filter(|&&b| b == b'\n').count();
-    let lines = newlines + usize::from(text.last().is_some_and(|&b| b != b'\n'));
+    let lines = text.iter().filter(|&&b| b == b'\n').count()
+        + usize::from(text.last().is_some_and(|&b| b != b'\n'));
     t.rows.reserve_exact(lines);
-    t.lines.reserve_exact(lines);
     t.row_nos.reserve_exact(lines);
     t.source_start.reserve_exact(lines + 1);
     t.source_ids.reserve(lines);
@@ -1098,5 +1120,5 @@ fn plain_piece(text: &[u8], cols: &Cols) -> Option<(ClaimTable, u32)> {
         line += 1;
     }
     t.source_start.push(t.source_ids.len() as u32);
-    Some((t, newlines as u32))
+    Some(t)
 }

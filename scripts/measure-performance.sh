@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The performance issue's figures, as BENCHMARKS.md reports them: each run RUNS times
+# (default 5) with min/median/max of wall time and peak RSS (GNU time). Writes the
+# workloads under target/perf/ if missing. Run on an otherwise idle machine.
+#
+#   bash scripts/measure-performance.sh [RUNS] [--no-10m]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+ten=${2:-}
+cargo build --release --quiet --bin crosscheck --example bench_e2e --example gen_workload
+dir=target/perf
+mkdir -p "$dir"
+gen() { [ -f "$1" ] || target/release/examples/gen_workload "$@" >/dev/null 2>&1; }
+gen "$dir/1m.csv" --claims 1000000 --quantities 100000
+gen "$dir/1m-worded.csv" --claims 1000000 --quantities 100000 --worded
+[ "$ten" = "--no-10m" ] || gen "$dir/10m.csv" --claims 10000000 --quantities 1000000
+
+# One line: name, then min/median/max of seconds and of peak MB over $runs runs of "$@".
+measure() {
+  local name=$1; shift
+  local secs=() mbs=()
+  "$@" >/dev/null 2>&1 # warm the page cache
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f "%e %M" -o "$dir/time" "$@" >/dev/null 2>&1
+    read -r s kb < "$dir/time"
+    secs+=("$s"); mbs+=("$((kb / 1024))")
+  done
+  python3 - "$name" "${secs[*]}" "${mbs[*]}" <<'PY'
+import statistics, sys
+name, secs, mbs = sys.argv[1], [float(x) for x in sys.argv[2].split()], [int(x) for x in sys.argv[3].split()]
+print(f"| {name} | {min(secs):.2f} / {statistics.median(secs):.2f} / {max(secs):.2f} s "
+      f"| {min(mbs)} / {statistics.median(mbs):.0f} / {max(mbs)} MB |")
+PY
+}
+
+echo "| run | wall time min / median / max | peak RSS min / median / max |"
+echo "|---|---|---|"
+measure "fast path, 1M claims (bench_e2e: load + reconcile + DL + REML)" \
+  target/release/examples/bench_e2e "$dir/1m.csv"
+[ "$ten" = "--no-10m" ] || measure "fast path, 10M claims" \
+  target/release/examples/bench_e2e "$dir/10m.csv"
+measure "full path, 1M numeric claims → compact JSON (crosscheck reconcile)" \
+  target/release/crosscheck reconcile "$dir/1m.csv" --format json -o "$dir/out.json"
+measure "full path, 1M worded claims → compact JSON" \
+  target/release/crosscheck reconcile "$dir/1m-worded.csv" --format json -o "$dir/out.json"
+rm -f "$dir/out.json"
