@@ -369,9 +369,9 @@ impl Reconciliation {
         String::from_utf8(out).unwrap_or_else(|_| "{}".into())
     }
 
-    /// Writes the compact JSON report ([`to_compact_json_string`]
-    /// (Reconciliation::to_compact_json_string)) to `out` as it goes, without holding the
-    /// text in memory.
+    /// Writes the compact JSON report (see
+    /// [`to_compact_json_string`](Reconciliation::to_compact_json_string)) to `out` as it
+    /// goes, without holding the text in memory.
     ///
     /// # Errors
     ///
