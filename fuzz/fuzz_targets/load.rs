@@ -16,7 +16,15 @@ fn finite(x: Option<f64>) -> bool {
 }
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok((table, _)) = crosscheck::table::ClaimTable::load(data) {
+    if let Ok((table, rejected)) = crosscheck::table::ClaimTable::load(data) {
+        // The plain route reads only files whose every row the Loader accepts too.
+        if table.read_by_plain_route() {
+            assert!(rejected.is_empty());
+            if let Ok(l) = Loader::new().lenient().csv_reader(data) {
+                assert!(l.rejected.is_empty(), "plain route took a file the Loader refuses rows of");
+                assert_eq!(l.set.len(), table.len());
+            }
+        }
         let r = table.reconcile();
         assert_eq!(r.quantities.iter().map(|q| q.claims).sum::<usize>(), table.len());
         for q in &r.quantities {
@@ -56,6 +64,8 @@ fuzz_target!(|data: &[u8]| {
         }
         let json = r.to_json_string();
         assert!(!json.contains("NaN"));
+        let compact = r.to_compact_json_string();
+        assert!(serde_json::from_str::<serde_json::Value>(&compact).is_ok(), "compact JSON does not parse");
         let text = r.to_string();
         assert!(!text.contains("NaN"));
         assert!(!text.contains('\u{1b}'));

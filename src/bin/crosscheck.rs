@@ -380,11 +380,11 @@ fn write_with(
             let fail =
                 |e: std::io::Error| Bad(vec![format!("cannot write `{}`: {e}", p.display())]);
             let file = std::fs::File::create(p).map_err(fail)?;
-            let mut w = std::io::BufWriter::new(file);
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
             write(&mut w).and_then(|()| w.flush()).map_err(fail)
         }
         None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
             // A closed pipe (`| head`) is not an error of the input.
             let _ = write(&mut out).and_then(|()| out.flush());
             Ok(())

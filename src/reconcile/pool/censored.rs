@@ -178,11 +178,10 @@ pub(crate) fn fit(figures: &[(f64, f64)], bounds: &[(f64, bool)]) -> Option<Cens
         }
     }
     let refined = (a + b) / 2.0;
-    let candidates = [0.0, grid[best], refined];
-    let tau2 = candidates
-        .into_iter()
-        .max_by(|x, y| profile(*x).1.total_cmp(&profile(*y).1))?;
-    let (mu, ll, d2) = profile(tau2);
+    // Each candidate's profile once (comparing by recomputing them cost five more Newton
+    // solves a fit); `max_by` keeps the last of equal maxima, as before.
+    let candidates = [0.0, grid[best], refined].map(|t| (t, profile(t)));
+    let &(tau2, (mu, ll, d2)) = candidates.iter().max_by(|x, y| x.1.1.total_cmp(&y.1.1))?;
     let se = (-1.0 / d2).sqrt();
     (mu.is_finite() && ll.is_finite() && se.is_finite()).then_some(CensoredFit {
         mu,

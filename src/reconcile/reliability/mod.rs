@@ -58,7 +58,7 @@
 
 pub mod numeric;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -824,13 +824,15 @@ pub(crate) struct Tracked {
 /// The track record of every source, and with `learner` the learned reliability and each
 /// quantity's `learned` pooled line.
 pub(crate) fn track(reports: &[QuantityView<'_>], learner: Option<Learner>) -> Tracked {
-    let mut names: Vec<&str> = reports
+    // The distinct names first (a set), then sorted: sorting every claim's names (a
+    // million at 10⁶ claims) was most of this function's time.
+    let distinct: HashSet<&str> = reports
         .iter()
         .flat_map(|q| q.claims.iter().filter(|c| c.status == ClaimStatus::Current))
         .flat_map(|c| c.sources.iter().map(String::as_str))
         .collect();
+    let mut names: Vec<&str> = distinct.into_iter().collect();
     names.sort_unstable();
-    names.dedup();
     let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, s)| (*s, i)).collect();
     let mut records = records(reports, &names, &index);
     let problem = build(reports, &index);
