@@ -227,3 +227,31 @@ fn compact_json_is_the_full_json_without_empty_and_derivable_entries() {
         );
     }
 }
+
+#[test]
+fn the_parallel_compact_writer_writes_the_one_pass_bytes() {
+    // 600 quantities: more than two of the writer's chunks; and an empty reconciliation.
+    let mut csv = String::from("quantity,sources,low,central,high\n");
+    for q in 0..600 {
+        for s in 0..3 {
+            let c = 100.0 + q as f64 + 7.0 * s as f64;
+            csv.push_str(&format!(
+                "q{q},s{s},{},{c},{}\n",
+                c - 5.0,
+                c + 5.0 + q as f64 % 11.0
+            ));
+        }
+    }
+    let set = ClaimSet::from_csv_str(&csv).unwrap();
+    for r in [
+        Reconciler::new().compact().reconcile(&set),
+        Reconciler::new().reconcile(&ClaimSet::new()),
+    ] {
+        let mut streamed = Vec::new();
+        r.write_compact_json(&mut streamed).unwrap();
+        assert_eq!(
+            String::from_utf8(streamed).unwrap(),
+            r.to_compact_json_string()
+        );
+    }
+}

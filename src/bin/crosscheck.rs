@@ -355,7 +355,12 @@ fn reconcile(
         output.is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
     if format == Format::Json && !detail {
         // Written as it is serialised: a large report is never held as one string.
-        return write_with(output, |w| r.write_compact_json(w));
+        let written = write_with(output, |w| r.write_compact_json(w));
+        // The process ends here: freeing millions of strings one by one would take a
+        // second at a million claims, and the system frees them at exit at once.
+        std::mem::forget(r);
+        std::mem::forget(set);
+        return written;
     }
     let text = match format {
         Format::Text => r.to_string(),
@@ -367,7 +372,11 @@ fn reconcile(
         Format::Summary if csv_out => r.to_summary_csv(),
         Format::Summary => r.to_summary_text(),
     };
-    write_out(output, &text)
+    let written = write_out(output, &text);
+    // As above: the system frees the report and the claims at exit.
+    std::mem::forget(r);
+    std::mem::forget(set);
+    written
 }
 
 /// Writes to the output file, or to standard output, through a buffer.

@@ -364,8 +364,9 @@ impl Reconciliation {
     #[must_use]
     pub fn to_compact_json_string(&self) -> String {
         let mut out = Vec::new();
-        // As for `to_json_string`, an error is impossible.
-        let _ = self.write_compact_json(&mut out);
+        // As for `to_json_string`, an error is impossible. One pass, on one thread (the
+        // tests hold `write_compact_json`'s parallel writer to the same bytes).
+        let _ = crate::compact::write(self, COMPACT_OMIT, &mut out);
         String::from_utf8(out).unwrap_or_else(|_| "{}".into())
     }
 
@@ -376,8 +377,57 @@ impl Reconciliation {
     /// # Errors
     ///
     /// A write error of `out`.
-    pub fn write_compact_json(&self, out: impl std::io::Write) -> std::io::Result<()> {
+    ///
+    /// With the `parallel` feature the quantities' reports are serialised in parallel, a
+    /// few hundred at a time, and written in order: the same bytes as the one-pass writer
+    /// (`quantities` is the report's first field, and each quantity's report is written
+    /// the same way inside the list as alone), in about half the time on two cores.
+    pub fn write_compact_json(&self, mut out: impl std::io::Write) -> std::io::Result<()> {
+        #[cfg(feature = "parallel")]
+        if !self.quantities.is_empty() {
+            use rayon::prelude::*;
+            let rest = self.clone_without_quantities();
+            let mut tail = Vec::new();
+            crate::compact::write(&rest, COMPACT_OMIT, &mut tail).map_err(std::io::Error::other)?;
+            out.write_all(b"{\"quantities\":[")?;
+            for (c, chunk) in self.quantities.chunks(256).enumerate() {
+                let parts: Vec<Vec<u8>> = chunk
+                    .par_iter()
+                    .map(|q| {
+                        let mut v = Vec::new();
+                        crate::compact::write(q, COMPACT_OMIT, &mut v).map(|()| v)
+                    })
+                    .collect::<serde_json::Result<_>>()
+                    .map_err(std::io::Error::other)?;
+                for (i, part) in parts.iter().enumerate() {
+                    if c > 0 || i > 0 {
+                        out.write_all(b",")?;
+                    }
+                    out.write_all(part)?;
+                }
+            }
+            out.write_all(b"]")?;
+            // `tail` is `{}` or `{"unclaimed":…}`: the other fields, after the list.
+            if tail.len() > 2 {
+                out.write_all(b",")?;
+            }
+            return out.write_all(tail.get(1..).unwrap_or(b"}"));
+        }
         crate::compact::write(self, COMPACT_OMIT, out).map_err(std::io::Error::other)
+    }
+
+    /// Everything but the quantities' reports, copied.
+    #[cfg(feature = "parallel")]
+    fn clone_without_quantities(&self) -> Reconciliation {
+        Reconciliation {
+            quantities: Vec::new(),
+            unclaimed: self.unclaimed.clone(),
+            constraints: self.constraints.clone(),
+            derived: self.derived.clone(),
+            sources: self.sources.clone(),
+            definitions: self.definitions.clone(),
+            learning: self.learning.clone(),
+        }
     }
 }
 

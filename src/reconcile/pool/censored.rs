@@ -10,6 +10,8 @@
 
 use statrs::function::erf::erfc;
 
+use super::meta::LnSum;
+
 /// The fit: μ̂, τ̂², the standard error of μ̂ from the observed information at τ̂², and how
 /// many likelihood evaluations it took.
 #[derive(Debug, Clone, Copy)]
@@ -55,13 +57,20 @@ impl Problem<'_> {
     /// and second derivatives in μ, at (μ, τ²).
     fn at(&self, mu: f64, tau2: f64, with_ll: bool) -> (f64, f64, f64) {
         let (mut ll, mut d1, mut d2) = (0.0, 0.0, 0.0);
+        // Σ ln s² as one logarithm of a product (`LnSum`): the logarithms were most of
+        // the censored fit's time, a tenth of reconciling a million claims.
+        let mut ln_s2 = LnSum::default();
         for &(y, v) in self.figures {
             let s2 = v + tau2;
             if with_ll {
-                ll += -0.5 * (y - mu).powi(2) / s2 - 0.5 * s2.ln();
+                ll += -0.5 * (y - mu).powi(2) / s2;
+                ln_s2.add(s2);
             }
             d1 += (y - mu) / s2;
             d2 -= 1.0 / s2;
+        }
+        if with_ll {
+            ll -= 0.5 * ln_s2.total();
         }
         let s = (self.v_bound + tau2).sqrt();
         for &(b, lower) in self.bounds {

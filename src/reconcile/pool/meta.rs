@@ -631,7 +631,7 @@ fn log_likelihood(studies: &[Study], tau2: f64, reml: bool) -> f64 {
 /// the product's exponent is taken out every 8 terms, so it stays within 2^±801 (normal);
 /// any other term adds its own logarithm. The product's rounding error, k half-ulps, is
 /// that of the sum it replaces.
-struct LnSum {
+pub(crate) struct LnSum {
     product: f64,
     exponent: i64,
     pending: u32,
@@ -654,7 +654,7 @@ impl LnSum {
     const HIGH: f64 = 1.267_650_600_228_229_4e30; // 2¹⁰⁰
 
     #[inline]
-    fn add(&mut self, t: f64) {
+    pub(crate) fn add(&mut self, t: f64) {
         if (Self::LOW..=Self::HIGH).contains(&t) {
             self.product *= t;
             self.pending += 1;
@@ -675,7 +675,7 @@ impl LnSum {
         self.pending = 0;
     }
 
-    fn total(&self) -> f64 {
+    pub(crate) fn total(&self) -> f64 {
         self.product.ln() + self.exponent as f64 * std::f64::consts::LN_2 + self.rest
     }
 }
