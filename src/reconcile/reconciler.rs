@@ -382,10 +382,11 @@ impl Reconciliation {
     /// few hundred at a time, and written in order: the same bytes as the one-pass writer
     /// (`quantities` is the report's first field, and each quantity's report is written
     /// the same way inside the list as alone), in about half the time on two cores.
-    pub fn write_compact_json(&self, mut out: impl std::io::Write) -> std::io::Result<()> {
+    pub fn write_compact_json(&self, out: impl std::io::Write) -> std::io::Result<()> {
         #[cfg(feature = "parallel")]
         if !self.quantities.is_empty() {
             use rayon::prelude::*;
+            let mut out = out;
             let rest = self.clone_without_quantities();
             let mut tail = Vec::new();
             crate::compact::write(&rest, COMPACT_OMIT, &mut tail).map_err(std::io::Error::other)?;
