@@ -255,53 +255,29 @@ impl<C> Compound<C> {
     }
 }
 
-impl<C: SerializeSeq> SerializeSeq for Compound<C> {
-    type Ok = C::Ok;
-    type Error = C::Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), C::Error> {
-        let w = self.wrap(v);
-        self.inner.serialize_element(&w)
-    }
-    fn end(self) -> Result<C::Ok, C::Error> {
-        self.inner.end()
-    }
+/// The list-like compounds: each element or field wrapped, so nested values are compact too.
+macro_rules! list_compound {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl<C: $trait> $trait for Compound<C> {
+            type Ok = C::Ok;
+            type Error = C::Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), C::Error> {
+                let w = self.wrap(v);
+                self.inner.$method(&w)
+            }
+            fn end(self) -> Result<C::Ok, C::Error> {
+                self.inner.end()
+            }
+        }
+    )*};
 }
 
-impl<C: SerializeTuple> SerializeTuple for Compound<C> {
-    type Ok = C::Ok;
-    type Error = C::Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), C::Error> {
-        let w = self.wrap(v);
-        self.inner.serialize_element(&w)
-    }
-    fn end(self) -> Result<C::Ok, C::Error> {
-        self.inner.end()
-    }
-}
-
-impl<C: SerializeTupleStruct> SerializeTupleStruct for Compound<C> {
-    type Ok = C::Ok;
-    type Error = C::Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), C::Error> {
-        let w = self.wrap(v);
-        self.inner.serialize_field(&w)
-    }
-    fn end(self) -> Result<C::Ok, C::Error> {
-        self.inner.end()
-    }
-}
-
-impl<C: SerializeTupleVariant> SerializeTupleVariant for Compound<C> {
-    type Ok = C::Ok;
-    type Error = C::Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), C::Error> {
-        let w = self.wrap(v);
-        self.inner.serialize_field(&w)
-    }
-    fn end(self) -> Result<C::Ok, C::Error> {
-        self.inner.end()
-    }
-}
+list_compound!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl<C: SerializeMap> SerializeMap for Compound<C> {
     type Ok = C::Ok;
@@ -334,43 +310,32 @@ impl<C: SerializeMap> SerializeMap for Compound<C> {
     }
 }
 
-impl<C: SerializeStruct> SerializeStruct for Compound<C> {
-    type Ok = C::Ok;
-    type Error = C::Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        v: &T,
-    ) -> Result<(), C::Error> {
-        if self.skips(key, v) {
-            return self.inner.skip_field(key);
+/// The struct-like compounds: a field whose value is empty, or named in the omit list, is
+/// skipped; the others are wrapped.
+macro_rules! struct_compound {
+    ($($trait:ident),*) => {$(
+        impl<C: $trait> $trait for Compound<C> {
+            type Ok = C::Ok;
+            type Error = C::Error;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                v: &T,
+            ) -> Result<(), C::Error> {
+                if self.skips(key, v) {
+                    return self.inner.skip_field(key);
+                }
+                let w = self.wrap(v);
+                self.inner.serialize_field(key, &w)
+            }
+            fn end(self) -> Result<C::Ok, C::Error> {
+                self.inner.end()
+            }
         }
-        let w = self.wrap(v);
-        self.inner.serialize_field(key, &w)
-    }
-    fn end(self) -> Result<C::Ok, C::Error> {
-        self.inner.end()
-    }
+    )*};
 }
 
-impl<C: SerializeStructVariant> SerializeStructVariant for Compound<C> {
-    type Ok = C::Ok;
-    type Error = C::Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        v: &T,
-    ) -> Result<(), C::Error> {
-        if self.skips(key, v) {
-            return self.inner.skip_field(key);
-        }
-        let w = self.wrap(v);
-        self.inner.serialize_field(key, &w)
-    }
-    fn end(self) -> Result<C::Ok, C::Error> {
-        self.inner.end()
-    }
-}
+struct_compound!(SerializeStruct, SerializeStructVariant);
 
 /// Answers "is this value null, `[]` or `{}`?" from the first serde call: `Ok(true)` for
 /// those, `Err` (meaning no) for anything else, without serialising further.
