@@ -58,7 +58,11 @@
 
 pub mod numeric;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+// Fx hashing (as the claim table's interner): these maps are keyed by source indices and
+// names, hashed millions of times at a million claims; SipHash was most of their cost.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -424,7 +428,7 @@ fn learn_crosscheck(p: &Problem) -> Fit {
         })
         .collect();
     // Dense (source, stance) keys: a weight per stance for sources that speak in several.
-    let mut key_of: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut key_of: HashMap<(usize, usize), usize> = HashMap::default();
     let mut keys: Vec<(usize, usize)> = Vec::new();
     let item_keys: Vec<Vec<usize>> = p
         .items
@@ -1022,13 +1026,17 @@ fn records(
             })
             .collect();
         pts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let pos: HashMap<usize, usize> = pts.iter().enumerate().map(|(j, p)| (p.1, j)).collect();
+        // Each row's place among the sorted points (rows without a figure have none).
+        let mut pos: Vec<Option<usize>> = vec![None; rows.len()];
+        for (j, p) in pts.iter().enumerate() {
+            pos[p.1] = Some(j);
+        }
         let best = q.best;
         for (k, r) in rows.iter().enumerate() {
             // The median of the other claims' figures.
-            let others = median_without(&pts, pos.get(&k).copied());
-            let ratio = match (pos.get(&k), others) {
-                (Some(&j), Some(m)) if log => Some(pts[j].0 - m),
+            let others = median_without(&pts, pos[k]);
+            let ratio = match (pos[k], others) {
+                (Some(j), Some(m)) if log => Some(pts[j].0 - m),
                 _ => None,
             };
             for s in &r.sources {
@@ -1121,7 +1129,7 @@ fn median_without(pts: &[(f64, usize)], skip: Option<usize>) -> Option<f64> {
 /// (or one spread) with a spread of the differences under a third of their mean.
 fn definitions(p: &Problem, names: &[&str]) -> Vec<DefinitionSplit> {
     // Per pair of sources: n, Σd, Σd², whether any quantity was linear.
-    let mut pairs: HashMap<(usize, usize), (f64, f64, f64, bool)> = HashMap::new();
+    let mut pairs: HashMap<(usize, usize), (f64, f64, f64, bool)> = HashMap::default();
     for (qi, list) in p.by_q.iter().enumerate() {
         let mut pts: Vec<(usize, f64)> = Vec::new();
         for &i in list {
