@@ -532,6 +532,9 @@ struct Input<'a> {
     scale: Scale,
     note: Option<String>,
     opts: &'a PoolOptions,
+    /// Whether the lines list each claim's weight (off for a compact reconciler and for
+    /// leave-one-out runs, which read only the value: a string per claim and method saved).
+    weights: bool,
 }
 
 /// Pools one quantity's claims (rows sorted by id) with every requested method.
@@ -569,6 +572,7 @@ pub(crate) fn pool(
         scale,
         note,
         opts,
+        weights: opts.weights,
     };
     let all: Vec<usize> = (0..rows.len()).collect();
     // Each source's claims, indexed once (O(Σk log S)).
@@ -613,6 +617,12 @@ fn influence(
     by_source: &BTreeMap<&String, Vec<usize>>,
 ) -> Influence {
     let n = input.rows.len();
+    let quiet = Input {
+        note: None,
+        weights: false,
+        ..*input
+    };
+    let input = &quiet;
     let mut keep = vec![true; n];
     let mut without = |drop: &[usize]| -> Option<f64> {
         for &j in drop {
@@ -868,7 +878,10 @@ fn run(input: &Input<'_>, m: PoolMethod, subset: &[usize]) -> Pooled {
                 (Some(a), Some(b)) => closed(a, b),
                 _ => None,
             };
-            p.weights = normalise(parts.iter().map(|x| (rows[x.3].id.clone(), x.2)).collect());
+            if input.weights {
+                p.weights =
+                    normalise(parts.iter().map(|x| (rows[x.3].id.clone(), x.2)).collect());
+            }
             p
         }
         PoolMethod::BrooksIyengar => brooks_iyengar(input, subset),
@@ -993,12 +1006,14 @@ fn weighted_median(input: &Input<'_>, subset: &[usize]) -> Pooled {
         );
     }
     p.used = items.len();
-    p.weights = normalise(
-        items
-            .iter()
-            .map(|(_, i)| (rows[*i].id.clone(), w(*i) as f64))
-            .collect(),
-    );
+    if input.weights {
+        p.weights = normalise(
+            items
+                .iter()
+                .map(|(_, i)| (rows[*i].id.clone(), w(*i) as f64))
+                .collect(),
+        );
+    }
     p
 }
 
@@ -1048,11 +1063,14 @@ fn brooks_iyengar(input: &Input<'_>, subset: &[usize]) -> Pooled {
         .collect();
     p.value = Some(num / den);
     p.interval = hull;
-    p.weights = normalise(
-        used.iter()
-            .map(|&j| (rows[idx[j]].id.clone(), 1.0))
-            .collect(),
-    );
+    p.used = used.len();
+    if input.weights {
+        p.weights = normalise(
+            used.iter()
+                .map(|&j| (rows[idx[j]].id.clone(), 1.0))
+                .collect(),
+        );
+    }
     for j in 0..ivs.len() {
         if !used.contains(&j) {
             p.excluded.push(Excluded::new(
@@ -1331,11 +1349,13 @@ fn meta_pool(input: &Input<'_>, method: Method, subset: &[usize]) -> Pooled {
         p.prediction = closed(back(fit.pi.0), back(fit.pi.1));
         p.small_sample_interval = fit.kh_ci.and_then(|(a, b)| closed(back(a), back(b)));
     }
-    p.weights = used
-        .iter()
-        .zip(&fit.weights)
-        .map(|(&i, w)| (rows[i].id.clone(), *w))
-        .collect();
+    if input.weights {
+        p.weights = used
+            .iter()
+            .zip(&fit.weights)
+            .map(|(&i, w)| (rows[i].id.clone(), *w))
+            .collect();
+    }
     p.heterogeneity = Some(Heterogeneity {
         tau2: fit.tau2,
         tau: fit.tau,
@@ -1451,13 +1471,15 @@ fn censored_pool(input: &Input<'_>, subset: &[usize]) -> Pooled {
     p.interval = closed(back(fit.mu - z * fit.se), back(fit.mu + z * fit.se));
     let half = (fit.tau2 + fit.se * fit.se).sqrt();
     p.prediction = closed(back(fit.mu - z * half), back(fit.mu + z * half));
-    let weights: Vec<f64> = figures.iter().map(|(_, v)| 1.0 / (v + fit.tau2)).collect();
-    let total: f64 = weights.iter().sum();
-    p.weights = figure_ids
-        .iter()
-        .zip(&weights)
-        .map(|(&i, w)| (rows[i].id.clone(), w / total))
-        .collect();
+    if input.weights {
+        let weights: Vec<f64> = figures.iter().map(|(_, v)| 1.0 / (v + fit.tau2)).collect();
+        let total: f64 = weights.iter().sum();
+        p.weights = figure_ids
+            .iter()
+            .zip(&weights)
+            .map(|(&i, w)| (rows[i].id.clone(), w / total))
+            .collect();
+    }
     p.heterogeneity = Some(Heterogeneity {
         tau2: fit.tau2,
         tau: fit.tau2.sqrt(),
