@@ -728,15 +728,24 @@ impl Reconciler {
         if current.is_empty() {
             return None;
         }
+        // The history first, from every row: then the current rows can be moved into the
+        // report instead of copied (a string and a list of sources a claim).
+        let timeline = crate::time::timeline(claims, &rows, &judged);
+        let temporal = q.temporal();
+        let keep_timeline =
+            matches!(temporal, Temporal::Cumulative | Temporal::Snapshot) && !timeline.is_empty();
+        let monotone_band = if keep_timeline && temporal == Temporal::Cumulative {
+            let weights = rows.iter().map(|r| (r.id.clone(), r.weight)).collect();
+            crate::time::band(&timeline, &weights)
+        } else {
+            Vec::new()
+        };
+        let history = crate::time::history(claims, &rows, &judged);
+        let mut rows: Vec<Option<ClaimRow>> = rows.into_iter().map(Some).collect();
+        let mut effective = judged.effective;
         let judged_rows: Vec<ClaimRow> = current
             .iter()
-            .map(|&i| {
-                judged
-                    .effective
-                    .get(&i)
-                    .cloned()
-                    .unwrap_or_else(|| rows[i].clone())
-            })
+            .filter_map(|&i| effective.remove(&i).or_else(|| rows[i].take()))
             .collect();
         let source_lists: Vec<&[String]> = current.iter().map(|&i| claims[i].sources()).collect();
         let mut report = summarize(q, judged_rows, self.relation_limit, self.profile, work);
@@ -747,23 +756,19 @@ impl Reconciler {
             }
         }
         // The history: superseded claims and relays stay in the report, with their status.
-        let timeline = crate::time::timeline(claims, &rows, &judged);
-        if matches!(q.temporal(), Temporal::Cumulative | Temporal::Snapshot) && !timeline.is_empty()
-        {
-            if q.temporal() == Temporal::Cumulative {
-                let weights = (0..claims.len())
-                    .map(|i| (rows[i].id.clone(), rows[i].weight))
-                    .collect();
-                report.monotone_band = crate::time::band(&timeline, &weights);
-            }
+        if keep_timeline {
+            report.monotone_band = monotone_band;
             report.timeline = timeline;
         }
-        report.history = crate::time::history(claims, &rows, &judged);
+        report.history = history;
         report.as_of = judged.as_of;
         report.carried_floors = judged.carried;
         report.relays = judged.relays;
-        for (i, mut row) in rows.into_iter().enumerate() {
-            if !judged.later[i] && judged.status[i] != crate::time::ClaimStatus::Current {
+        for (i, row) in rows.into_iter().enumerate() {
+            if let Some(mut row) = row
+                && !judged.later[i]
+                && judged.status[i] != crate::time::ClaimStatus::Current
+            {
                 row.status = judged.status[i];
                 report.claims.push(row);
             }
