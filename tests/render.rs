@@ -255,3 +255,109 @@ fn the_parallel_compact_writer_writes_the_one_pass_bytes() {
         );
     }
 }
+
+#[test]
+fn reconciling_while_writing_gives_the_bytes_of_reconciling_then_writing() {
+    // 600 quantities (more than two chunks); two definitions of a toll across 12
+    // quantities (the sources' track records and the split come from the slim views);
+    // superseded and dated-later claims, an unclaimed quantity, the Kursk file with its
+    // constraints, and an empty set.
+    let mut many = String::from("quantity,sources,low,central,high\n");
+    for q in 0..600 {
+        for s in 0..3 {
+            let c = 100.0 + q as f64 + 7.0 * s as f64;
+            many.push_str(&format!(
+                "q{q},s{s},{},{c},{}\n",
+                c - 5.0,
+                c + 5.0 + q as f64 % 11.0
+            ));
+        }
+    }
+    let mut split = String::from("quantity,sources,value\n");
+    for q in 0..12 {
+        let killed = 1_000.0 + 250.0 * q as f64;
+        for s in 0..3 {
+            let wobble = 1.0 + 0.003 * (((q * 7 + s * 3) % 5) as f64 - 2.0);
+            split.push_str(&format!(
+                "q{q:02},killed-{s},{}\n",
+                (killed * wobble).round()
+            ));
+            split.push_str(&format!(
+                "q{q:02},casualties-{s},{}\n",
+                (1.6 * killed / wobble).round()
+            ));
+        }
+    }
+    let dated = "id,quantity,sources,value,as_of,revises\n\
+                 a,toll,moh,\"5,000\",2023-10-10,\n\
+                 b,toll,moh,\"6,000\",2023-10-20,a\n\
+                 c,toll,un,\"about 5,500\",2023-10-21,\n\
+                 d,crowd,police,\"at least 20,000\",2024-05-01,\n\
+                 e,crowd,organisers,\"100,000\",2024-05-01,\n\
+                 f,later,un,12,2024-06-01,\n";
+    let kursk = ClaimSet::from_json_str(include_str!("../examples/data/kursk.json")).unwrap();
+    let mut with_unclaimed = ClaimSet::from_csv_str(&split).unwrap();
+    with_unclaimed
+        .add_quantity(crosscheck::Quantity::new("nobody", "a quantity no one claims").unwrap())
+        .unwrap();
+    let sets = [
+        ClaimSet::from_csv_str(&many).unwrap(),
+        with_unclaimed,
+        ClaimSet::from_csv_str(dated).unwrap(),
+        kursk,
+        ClaimSet::new(),
+    ];
+    let reconcilers = [
+        Reconciler::new().compact(),
+        Reconciler::new(),
+        Reconciler::new().compact().sequential(),
+        Reconciler::new().as_of("2024-05".parse().unwrap()),
+        Reconciler::new().with_learned_reliability(crosscheck::Learner::Crosscheck),
+    ];
+    for (i, set) in sets.iter().enumerate() {
+        for (j, reconciler) in reconcilers.iter().enumerate() {
+            let mut streamed = Vec::new();
+            reconciler
+                .reconcile_to_compact_json(set, &mut streamed)
+                .unwrap();
+            let expected = reconciler.reconcile(set).to_compact_json_string();
+            assert!(
+                String::from_utf8(streamed).unwrap() == expected,
+                "set {i}, reconciler {j}"
+            );
+        }
+    }
+    // The split is there to be checked.
+    let r = Reconciler::new().reconcile(&sets[1]);
+    assert_eq!(r.definitions.len(), 1, "{:?}", r.definitions);
+    assert_eq!(r.unclaimed, ["nobody"]);
+    let r = Reconciler::new()
+        .as_of("2024-05".parse().unwrap())
+        .reconcile(&sets[2]);
+    assert_eq!(r.unclaimed, ["later"]);
+}
+
+#[test]
+fn a_failing_writer_stops_the_streamed_report_with_its_error() {
+    struct Full(usize);
+    impl std::io::Write for Full {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            if self.0 < b.len() {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::StorageFull,
+                    "disk full",
+                ));
+            }
+            self.0 -= b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let set = ClaimSet::from_json_str(include_str!("../examples/data/kursk.json")).unwrap();
+    let e = Reconciler::new()
+        .reconcile_to_compact_json(&set, Full(100))
+        .unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::StorageFull);
+}

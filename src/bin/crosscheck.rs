@@ -345,6 +345,15 @@ fn reconcile(
         }
         reconciler = reconciler.as_of(d);
     }
+    if format == Some(Format::Json) && !detail {
+        // Each quantity's report is written as it is made and dropped: the reports of a
+        // large file are never all held, nor the text.
+        let written = write_with(output, |w| reconciler.reconcile_to_compact_json(&set, w));
+        // The process ends here: freeing millions of strings one by one would take a
+        // second at a million claims, and the system frees them at exit at once.
+        std::mem::forget(set);
+        return written;
+    }
     let r = reconciler.reconcile(&set);
     let format = format.unwrap_or(if r.quantities.len() > 20 {
         Format::Summary
@@ -353,15 +362,6 @@ fn reconcile(
     });
     let csv_out =
         output.is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
-    if format == Format::Json && !detail {
-        // Written as it is serialised: a large report is never held as one string.
-        let written = write_with(output, |w| r.write_compact_json(w));
-        // The process ends here: freeing millions of strings one by one would take a
-        // second at a million claims, and the system frees them at exit at once.
-        std::mem::forget(r);
-        std::mem::forget(set);
-        return written;
-    }
     let text = match format {
         Format::Text => r.to_string(),
         Format::Json if detail => r.to_json_string(),

@@ -609,42 +609,8 @@ impl Reconciler {
     /// claims, sources or quantities in the set.
     #[must_use]
     pub fn reconcile(&self, set: &ClaimSet) -> Reconciliation {
-        let mut groups: BTreeMap<&str, Vec<&Claim>> = BTreeMap::new();
-        for c in set.claims() {
-            groups.entry(c.quantity()).or_default().push(c);
-        }
-        let mut unclaimed: Vec<String> = set
-            .quantities()
-            .iter()
-            .filter(|q| !groups.contains_key(q.id()))
-            .map(|q| q.id().to_string())
-            .collect();
-        unclaimed.sort();
-        // A claim set only holds claims about declared quantities (add_claim checks it).
-        let jobs: Vec<(&Quantity, Vec<&Claim>)> = groups
-            .into_iter()
-            .filter_map(|(q, claims)| Some((set.quantity(q)?, claims)))
-            .collect();
-        let run = |(q, mut claims): (&Quantity, Vec<&Claim>)| {
-            claims.sort_by(|a, b| a.id().cmp(b.id()));
-            self.quantity(set, q, &claims, &mut Work::default())
-        };
-        #[cfg(feature = "parallel")]
-        let results: Vec<(String, Option<QuantityReport>)> = if self.parallel {
-            use rayon::prelude::*;
-            jobs.into_par_iter()
-                .map(|j| (j.0.id().to_string(), run(j)))
-                .collect()
-        } else {
-            jobs.into_iter()
-                .map(|j| (j.0.id().to_string(), run(j)))
-                .collect()
-        };
-        #[cfg(not(feature = "parallel"))]
-        let results: Vec<(String, Option<QuantityReport>)> = jobs
-            .into_iter()
-            .map(|j| (j.0.id().to_string(), run(j)))
-            .collect();
+        let (mut jobs, mut unclaimed) = jobs(set);
+        let results = self.run(set, &mut jobs, |r| r);
         // A quantity whose claims all postdate the date judged has none yet.
         let mut quantities = Vec::with_capacity(results.len());
         for (id, r) in results {
@@ -653,39 +619,130 @@ impl Reconciler {
                 None => unclaimed.push(id),
             }
         }
-        unclaimed.sort();
         quantities.sort_by(|a, b| {
             (a.is_projection(), &a.quantity).cmp(&(b.is_projection(), &b.quantity))
         });
-        let (constraints, derived) =
-            crate::constraint::check(set.constraints(), set.claims(), |q| {
-                set.quantity(q).map(Quantity::kind)
-            });
-        let views: Vec<crate::reliability::QuantityView<'_>> = quantities
-            .iter()
-            .map(|q| crate::reliability::QuantityView {
-                quantity: &q.quantity,
-                kind: q.kind,
-                claims: &q.claims,
-                best: q.best_supported.first().map(|r| r.interval),
-            })
-            .collect();
-        let tracked = crate::reliability::track(&views, self.learner);
+        let views: Vec<crate::reliability::QuantityView<'_>> =
+            quantities.iter().map(QuantityReport::view).collect();
+        let (rest, learned) = self.rest(set, &views, unclaimed);
         drop(views);
-        for (q, p) in quantities.iter_mut().zip(tracked.learned) {
+        for (q, p) in quantities.iter_mut().zip(learned) {
             if let Some(p) = p {
                 q.pooled.insert(crate::reliability::LEARNED.to_string(), p);
             }
         }
-        Reconciliation {
-            quantities,
+        Reconciliation { quantities, ..rest }
+    }
+
+    /// Reconciles every quantity of the set and writes the compact JSON report to `out`
+    /// as it goes: the bytes of `self.reconcile(set).write_compact_json(out)`, while
+    /// holding at most a few hundred quantities' reports at a time. Each quantity's report
+    /// is written as soon as it is made and dropped, keeping only what the sources' track
+    /// records need (each current claim's sources, stance and figures). At 10⁶ claims
+    /// this is how the `crosscheck` tool writes `--format json` within about half the
+    /// memory of a whole [`Reconciliation`] (BENCHMARKS.md).
+    ///
+    /// With learned reliability ([`Reconciler::with_learned_reliability`]), which adds a
+    /// line to every quantity from all of them, it reconciles first and then writes.
+    ///
+    /// # Errors
+    ///
+    /// A write error of `out` (reconciling stops there).
+    pub fn reconcile_to_compact_json(
+        &self,
+        set: &ClaimSet,
+        mut out: impl std::io::Write,
+    ) -> std::io::Result<()> {
+        if self.learner.is_some() {
+            return self.reconcile(set).write_compact_json(out);
+        }
+        let (mut jobs, mut unclaimed) = jobs(set);
+        let mut kept: Vec<Slim> = Vec::new();
+        let mut started = false;
+        // Jobs are in the order of the report's list.
+        for chunk in jobs.chunks_mut(256) {
+            let results = self.run(set, chunk, |r| {
+                r.map(|r| {
+                    let mut text = Vec::new();
+                    crate::compact::write(&r, COMPACT_OMIT, &mut text).map(|()| (text, r.slim()))
+                })
+            });
+            for (id, r) in results {
+                match r {
+                    Some(r) => {
+                        let (text, slim) = r.map_err(std::io::Error::other)?;
+                        out.write_all(if started { b"," } else { b"{\"quantities\":[" })?;
+                        started = true;
+                        out.write_all(&text)?;
+                        kept.push(slim);
+                    }
+                    None => unclaimed.push(id),
+                }
+            }
+        }
+        let views: Vec<crate::reliability::QuantityView<'_>> =
+            kept.iter().map(Slim::view).collect();
+        let (rest, _) = self.rest(set, &views, unclaimed);
+        if !started {
+            return crate::compact::write(&rest, COMPACT_OMIT, out).map_err(std::io::Error::other);
+        }
+        let mut tail = Vec::new();
+        crate::compact::write(&rest, COMPACT_OMIT, &mut tail).map_err(std::io::Error::other)?;
+        out.write_all(b"]")?;
+        // `tail` is `{}` or `{"unclaimed":…}`: the other fields, after the list.
+        if tail.len() > 2 {
+            out.write_all(b",")?;
+        }
+        out.write_all(tail.get(1..).unwrap_or(b"}"))
+    }
+
+    /// Reconciles each job (in parallel unless sequential), passing each report through
+    /// `then` on the same thread, and returns the results in the jobs' order with their
+    /// quantity ids.
+    fn run<T: Send>(
+        &self,
+        set: &ClaimSet,
+        jobs: &mut [(&Quantity, Vec<&Claim>)],
+        then: impl Fn(Option<QuantityReport>) -> T + Sync,
+    ) -> Vec<(String, T)> {
+        let one = |(q, claims): &mut (&Quantity, Vec<&Claim>)| {
+            claims.sort_by(|a, b| a.id().cmp(b.id()));
+            let r = self.quantity(set, q, claims, &mut Work::default());
+            (q.id().to_string(), then(r))
+        };
+        #[cfg(feature = "parallel")]
+        if self.parallel {
+            use rayon::prelude::*;
+            return jobs.par_iter_mut().map(one).collect();
+        }
+        jobs.iter_mut().map(one).collect()
+    }
+
+    /// Everything of the reconciliation but the quantities' reports (constraints, the
+    /// sources' track records, unclaimed quantities), and the learned line of each
+    /// quantity when learning.
+    fn rest(
+        &self,
+        set: &ClaimSet,
+        views: &[crate::reliability::QuantityView<'_>],
+        mut unclaimed: Vec<String>,
+    ) -> (Reconciliation, Vec<Option<Pooled>>) {
+        unclaimed.sort();
+        let (constraints, derived) =
+            crate::constraint::check(set.constraints(), set.claims(), |q| {
+                set.quantity(q).map(Quantity::kind)
+            });
+        let tracked = crate::reliability::track(views, self.learner);
+        let rest = Reconciliation {
+            quantities: Vec::new(),
             unclaimed,
             constraints,
             derived,
             sources: tracked.sources,
             definitions: tracked.definitions,
             learning: tracked.learning,
-        }
+        };
+        (rest, tracked.learned)
     }
 
     fn quantity(
@@ -775,6 +832,86 @@ impl Reconciler {
         }
         report.claims.sort_by(|a, b| a.id.cmp(&b.id));
         Some(report)
+    }
+}
+
+/// Each quantity with claims, with its claims (in the report's order), and the declared
+/// quantities without any, sorted.
+fn jobs(set: &ClaimSet) -> (Vec<(&Quantity, Vec<&Claim>)>, Vec<String>) {
+    let mut groups: BTreeMap<&str, Vec<&Claim>> = BTreeMap::new();
+    for c in set.claims() {
+        groups.entry(c.quantity()).or_default().push(c);
+    }
+    let mut unclaimed: Vec<String> = set
+        .quantities()
+        .iter()
+        .filter(|q| !groups.contains_key(q.id()))
+        .map(|q| q.id().to_string())
+        .collect();
+    unclaimed.sort();
+    // A claim set only holds claims about declared quantities (add_claim checks it).
+    let mut jobs: Vec<(&Quantity, Vec<&Claim>)> = groups
+        .into_iter()
+        .filter_map(|(q, claims)| Some((set.quantity(q)?, claims)))
+        .collect();
+    // The report's order: present figures by id, then projections by id (a stable sort).
+    jobs.sort_by_key(|j| j.0.temporal() == Temporal::Projection);
+    (jobs, unclaimed)
+}
+
+impl QuantityReport {
+    /// What the sources' track records read of this report.
+    fn view(&self) -> crate::reliability::QuantityView<'_> {
+        crate::reliability::QuantityView {
+            quantity: &self.quantity,
+            kind: self.kind,
+            claims: &self.claims,
+            best: self.best_supported.first().map(|r| r.interval),
+        }
+    }
+
+    /// Only what [`QuantityReport::view`] reads without a learner: the current claims'
+    /// sources, stance, rule and figures, and the first best-supported region.
+    fn slim(self) -> Slim {
+        let claims = self
+            .claims
+            .into_iter()
+            .filter(|c| c.status == crate::time::ClaimStatus::Current)
+            .map(|c| ClaimRow {
+                id: String::new(),
+                wording: None,
+                reported_by: None,
+                url: None,
+                quote: None,
+                revises: None,
+                ..c
+            })
+            .collect();
+        Slim {
+            quantity: self.quantity,
+            kind: self.kind,
+            claims,
+            best: self.best_supported.first().map(|r| r.interval),
+        }
+    }
+}
+
+/// A quantity's report reduced to what the sources' track records read.
+struct Slim {
+    quantity: String,
+    kind: QuantityKind,
+    claims: Vec<ClaimRow>,
+    best: Option<Interval>,
+}
+
+impl Slim {
+    fn view(&self) -> crate::reliability::QuantityView<'_> {
+        crate::reliability::QuantityView {
+            quantity: &self.quantity,
+            kind: self.kind,
+            claims: &self.claims,
+            best: self.best,
+        }
     }
 }
 
