@@ -279,12 +279,7 @@ pub(crate) fn fit(figures: &[(f64, f64)], bounds: &[(f64, bool)]) -> Option<Cens
         grid[best.saturating_sub(1)],
         grid[(best + 1).min(grid.len() - 1)],
     );
-    let (refined, _, steps) = brent_max(
-        |t| profile(t).1,
-        cell,
-        1e-9 * (cell.1 - cell.0),
-        100,
-    );
+    let (refined, _, steps) = brent_max(|t| profile(t).1, cell, 1e-9 * (cell.1 - cell.0), 100);
     evaluations += steps;
     // Each candidate's profile once; `max_by` keeps the last of equal maxima.
     let candidates = [0.0, grid[best], refined].map(|t| (t, profile(t)));
@@ -350,16 +345,28 @@ mod oracle {
         let mut worst = (0.0f64, 0.0f64);
         for set in o["sets"].as_array().unwrap() {
             let f = |k: &str| -> Vec<f64> {
-                set[k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+                set[k]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_f64().unwrap())
+                    .collect()
             };
             let (y, v) = (f("y"), f("v"));
-            let Some(ml) = set["fits"].as_array().unwrap().iter().find(|x| x["method"] == "ML")
+            let Some(ml) = set["fits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["method"] == "ML")
             else {
                 continue;
             };
             let figures: Vec<(f64, f64)> = y.iter().copied().zip(v.iter().copied()).collect();
             let got = fit(&figures, &[]).unwrap();
-            let (tau2, mu) = (ml["tau2"].as_f64().unwrap(), ml["estimate"].as_f64().unwrap());
+            let (tau2, mu) = (
+                ml["tau2"].as_f64().unwrap(),
+                ml["estimate"].as_f64().unwrap(),
+            );
             let mut vs = v.clone();
             vs.sort_by(f64::total_cmp);
             // τ² on the scale of the typical variance; μ on the scale of its standard error.
@@ -367,10 +374,19 @@ mod oracle {
             let dt = (got.tau2 - tau2).abs() / scale;
             let dm = (got.mu - mu).abs() / (scale / y.len() as f64).sqrt();
             worst = (worst.0.max(dt), worst.1.max(dm));
-            assert!(dt < 1e-5 && dm < 1e-6, "{}: τ² {} vs {tau2}, μ {} vs {mu}", set["name"], got.tau2, got.mu);
+            assert!(
+                dt < 1e-5 && dm < 1e-6,
+                "{}: τ² {} vs {tau2}, μ {} vs {mu}",
+                set["name"],
+                got.tau2,
+                got.mu
+            );
             checked += 1;
         }
         assert!(checked >= 100, "{checked}");
-        eprintln!("{checked} sets; worst τ² {:.2e}, μ {:.2e}", worst.0, worst.1);
+        eprintln!(
+            "{checked} sets; worst τ² {:.2e}, μ {:.2e}",
+            worst.0, worst.1
+        );
     }
 }

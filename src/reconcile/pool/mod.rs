@@ -879,8 +879,7 @@ fn run(input: &Input<'_>, m: PoolMethod, subset: &[usize]) -> Pooled {
                 _ => None,
             };
             if input.weights {
-                p.weights =
-                    normalise(parts.iter().map(|x| (rows[x.3].id.clone(), x.2)).collect());
+                p.weights = normalise(parts.iter().map(|x| (rows[x.3].id.clone(), x.2)).collect());
             }
             p
         }
