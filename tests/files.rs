@@ -176,3 +176,66 @@ fn real_data_wikidata_census_figures_contradict() {
     let q = r.quantity("us-population-1910").unwrap();
     assert_eq!(q.verdict, crosscheck::Verdict::Contradiction);
 }
+
+#[test]
+fn a_large_csv_reports_every_bad_row_in_file_order_across_the_loaders_batches() {
+    // 10,000 rows, read 4,096 at a time: bad rows on both sides of the batch edges, an
+    // invalid UTF-8 row ending a batch, a duplicate of a row in an earlier batch, and a
+    // refused row naming a new quantity (which must not be created).
+    let mut bytes = b"id,quantity,sources,value\n".to_vec();
+    let mut expected = Vec::new();
+    for i in 1..=10_000u64 {
+        let line = i + 1;
+        let row: Vec<u8> = match i {
+            4096 => {
+                expected.push(line);
+                b"r4096,q1,s1,\xff\xfe\n".to_vec()
+            }
+            4097 => {
+                expected.push(line);
+                b"r4097,q1,s1,5,extra\n".to_vec()
+            }
+            5000 => {
+                expected.push(line);
+                b"r4090,q1,s1,7\n".to_vec()
+            }
+            8193 => {
+                expected.push(line);
+                b"r8193,lonely,s1,-5\n".to_vec()
+            }
+            _ if i % 997 == 0 => {
+                expected.push(line);
+                format!("r{i},q{},s{},abc\n", i % 50, i % 7).into_bytes()
+            }
+            _ => format!("r{i},q{},s{},{i}\n", i % 50, i % 7).into_bytes(),
+        };
+        bytes.extend(row);
+    }
+    let loaded = Loader::new()
+        .lenient()
+        .csv_reader(bytes.as_slice())
+        .unwrap();
+    let lines: Vec<u64> = loaded
+        .rejected
+        .iter()
+        .map(|e| match e.location() {
+            Some(crosscheck::Location::Line { line, .. }) => *line,
+            other => panic!("{e} at {other:?}"),
+        })
+        .collect();
+    assert_eq!(lines, expected);
+    let set = &loaded.set;
+    assert_eq!(set.claims().len(), 10_000 - expected.len());
+    assert!(set.quantity("lonely").is_none());
+    // Claims in file order, the duplicate's first row kept.
+    let ids: Vec<u64> = set
+        .claims()
+        .iter()
+        .map(|c| c.id()[1..].parse().unwrap())
+        .collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(
+        set.claim("r4090").unwrap().estimate().central(),
+        Some(4090.0)
+    );
+}

@@ -378,6 +378,12 @@ impl Estimate {
 
     /// Checks the figures of a count (none negative) and clips both intervals to `[0, +∞)`.
     pub(crate) fn into_count(mut self) -> Result<Estimate> {
+        self.fit_count()?;
+        Ok(self)
+    }
+
+    /// [`into_count`](Estimate::into_count) in place; on an error the estimate is as it was.
+    pub(crate) fn fit_count(&mut self) -> Result<()> {
         let negative = |field, value| Error::Negative {
             at: Location::Unknown,
             field,
@@ -406,8 +412,9 @@ impl Estimate {
                 value: i.sup(),
             })
         };
-        self.hard = clip(&self.hard)?;
-        self.plausible = clip(&self.plausible)?;
-        Ok(self)
+        let (hard, plausible) = (clip(&self.hard)?, clip(&self.plausible)?);
+        self.hard = hard;
+        self.plausible = plausible;
+        Ok(())
     }
 }
