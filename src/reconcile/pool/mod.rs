@@ -535,6 +535,31 @@ struct Input<'a> {
     /// Whether the lines list each claim's weight (off for a compact reconciler and for
     /// leave-one-out runs, which read only the value: a string per claim and method saved).
     weights: bool,
+    /// The last ML fit and its studies: `censored_ml` reports the ML fit's Q and I² of
+    /// the same figures, which the `ml` line has just computed.
+    ml: std::cell::RefCell<Option<(Vec<meta::Study>, meta::MetaResult)>>,
+}
+
+impl Input<'_> {
+    /// `meta_analysis_with(studies, Method::Ml)`, from the last ML fit when its studies
+    /// are these, bit for bit.
+    fn ml_fit(&self, studies: &[meta::Study]) -> crate::error::Result<meta::MetaResult> {
+        let same = |kept: &[meta::Study]| {
+            kept.len() == studies.len()
+                && kept
+                    .iter()
+                    .zip(studies)
+                    .all(|(a, b)| a.y.to_bits() == b.y.to_bits() && a.v.to_bits() == b.v.to_bits())
+        };
+        if let Some((kept, fit)) = &*self.ml.borrow()
+            && same(kept)
+        {
+            return Ok(fit.clone());
+        }
+        let fit = meta_analysis_with(studies, Method::Ml, &self.opts.meta)?;
+        *self.ml.borrow_mut() = Some((studies.to_vec(), fit.clone()));
+        Ok(fit)
+    }
 }
 
 /// Pools one quantity's claims (rows sorted by id) with every requested method.
@@ -573,6 +598,7 @@ pub(crate) fn pool(
         note,
         opts,
         weights: opts.weights,
+        ml: Default::default(),
     };
     let all: Vec<usize> = (0..rows.len()).collect();
     // Each source's claims, indexed once (O(Σk log S)).
@@ -618,9 +644,13 @@ fn influence(
 ) -> Influence {
     let n = input.rows.len();
     let quiet = Input {
+        rows: input.rows,
+        count: input.count,
+        scale: input.scale,
         note: None,
+        opts: input.opts,
         weights: false,
-        ..*input
+        ml: Default::default(),
     };
     let input = &quiet;
     let mut keep = vec![true; n];
@@ -1331,7 +1361,11 @@ fn meta_pool(input: &Input<'_>, method: Method, subset: &[usize]) -> Pooled {
         );
         return p;
     }
-    let fit = match meta_analysis_with(&studies, method, &input.opts.meta) {
+    let fit = match method {
+        Method::Ml => input.ml_fit(&studies),
+        _ => meta_analysis_with(&studies, method, &input.opts.meta),
+    };
+    let fit = match fit {
         Ok(fit) => fit,
         Err(e) => {
             add_note(&mut p, &format!("no value: {e}"));
@@ -1497,7 +1531,7 @@ fn censored_pool(input: &Input<'_>, subset: &[usize]) -> Pooled {
             .iter()
             .map(|&(y, v)| meta::Study::new(y, v))
             .collect();
-        if let Ok(ml) = meta_analysis_with(&studies, Method::Ml, &input.opts.meta) {
+        if let Ok(ml) = input.ml_fit(&studies) {
             h.q = ml.q;
             h.q_p = ml.q_p;
             h.i2 = ml.i2_q;
