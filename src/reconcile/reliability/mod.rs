@@ -838,9 +838,18 @@ pub(crate) fn track(reports: &[QuantityView<'_>], learner: Option<Learner>) -> T
     let mut names: Vec<&str> = distinct.into_iter().collect();
     names.sort_unstable();
     let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, s)| (*s, i)).collect();
-    let mut records = records(reports, &names, &index);
-    let problem = build(reports, &index);
-    let definitions = definitions(&problem, &names);
+    // The records and the definition splits read the reports independently: on two
+    // threads with the `parallel` feature (a second each at a million claims).
+    let split = || {
+        let problem = build(reports, &index);
+        let definitions = definitions(&problem, &names);
+        (problem, definitions)
+    };
+    #[cfg(feature = "parallel")]
+    let (mut records, (problem, definitions)) =
+        rayon::join(|| records(reports, &names, &index), split);
+    #[cfg(not(feature = "parallel"))]
+    let (mut records, (problem, definitions)) = (records(reports, &names, &index), split());
     let mut learning = None;
     let mut learned = Vec::new();
     if let Some(method) = learner {
