@@ -114,6 +114,12 @@ impl ClaimSet {
         Ok(())
     }
 
+    /// Makes room for `n` more claims at once (a loader that knows its size).
+    pub(crate) fn reserve_claims(&mut self, n: usize) {
+        self.claims.reserve(n);
+        self.claim_index.reserve(n);
+    }
+
     /// Adds a claim, fitting its estimate to the quantity's domain.
     ///
     /// # Errors
