@@ -338,18 +338,19 @@ impl Loader {
             .collect();
         let mut row = 0u64;
         let mut more = true;
-        while more {
+        // A batch built and waiting to be added, with the record error that ended it: it is
+        // added while the next batch is built (a pipeline of two stages on two cores).
+        type Built = (Vec<(Location, Result<Claim>)>, Option<Error>);
+        let mut waiting: Option<Built> = None;
+        loop {
             // The batch's rows, and a record error that ends it (and perhaps the file).
             let mut filled = 0;
             let mut bad = None;
-            while filled < CSV_BATCH {
+            while more && filled < CSV_BATCH {
                 let line = rdr.position().line();
                 let (record, n, l) = &mut batch[filled];
                 match rdr.read_record(record) {
-                    Ok(false) => {
-                        more = false;
-                        break;
-                    }
+                    Ok(false) => more = false,
                     Ok(true) => {
                         row += 1;
                         *n = row;
@@ -365,22 +366,41 @@ impl Loader {
                     }
                 }
             }
+            let fresh = filled > 0 || bad.is_some();
+            let previous = waiting.take();
+            if !fresh && previous.is_none() {
+                break;
+            }
+            let rows = &batch[..filled];
             let build = |(r, n, l): &(csv::StringRecord, u64, u64)| {
                 csv_claim(&cols, r, *n, *l, base, self.profile, declared)
+            };
+            let add = |(built, bad): Built, set: &mut ClaimSet, rejected: &mut Vec<Error>| {
+                for (at, claim) in built {
+                    if let Err(e) = add_csv_claim(claim, &at, set, declared) {
+                        rejected.extend(e.into_errors());
+                    }
+                }
+                rejected.extend(bad);
             };
             #[cfg(feature = "parallel")]
             let built: Vec<(Location, Result<Claim>)> = {
                 use rayon::prelude::*;
-                batch[..filled].par_iter().map(build).collect()
+                let (set, rejected) = (&mut set, &mut rejected);
+                rayon::join(
+                    || previous.map(|p| add(p, set, rejected)),
+                    || rows.par_iter().map(build).collect(),
+                )
+                .1
             };
             #[cfg(not(feature = "parallel"))]
-            let built: Vec<(Location, Result<Claim>)> = batch[..filled].iter().map(build).collect();
-            for (at, claim) in built {
-                if let Err(e) = add_csv_claim(claim, &at, &mut set, declared) {
-                    rejected.extend(e.into_errors());
+            let built: Vec<(Location, Result<Claim>)> = {
+                if let Some(p) = previous {
+                    add(p, &mut set, &mut rejected);
                 }
-            }
-            rejected.extend(bad);
+                rows.iter().map(build).collect()
+            };
+            waiting = fresh.then_some((built, bad));
         }
         self.finish(set, rejected)
     }
