@@ -39,10 +39,14 @@ fuzz_target!(|data: &[u8]| {
     };
     for loaded in [Loader::new().lenient().json_str(text), Loader::new().lenient().csv_str(text)] {
         let Ok(l) = loaded else { continue };
-        let r = Reconciler::new()
+        let reconciler = Reconciler::new()
             .with_relation_limit(20)
-            .with_pooling(pooling.clone())
-            .reconcile(&l.set);
+            .with_pooling(pooling.clone());
+        let r = reconciler.reconcile(&l.set);
+        // Reconciling while writing gives the bytes of reconciling, then writing.
+        let mut streamed = Vec::new();
+        reconciler.reconcile_to_compact_json(&l.set, &mut streamed).unwrap();
+        assert!(streamed == r.to_compact_json_string().into_bytes(), "streamed JSON differs");
         for q in &r.quantities {
             // Superseded claims and relays are history: the summary is of the current ones.
             for c in q.claims.iter().filter(|c| c.status == crosscheck::time::ClaimStatus::Current) {
