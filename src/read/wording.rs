@@ -1462,20 +1462,18 @@ impl Parser<'_> {
         };
         // Significant digits: leading zeros never count; a whole number's trailing zeros
         // do not either (46,006 has five, 76,000 two).
-        let sig = if frac.is_empty() {
-            let t = int.trim_start_matches('0');
-            t.trim_end_matches('0').len()
-        } else {
-            format!("{int}{frac}").trim_start_matches('0').len()
-        } as u32;
+        let sig = significant_digits(&int, &frac) as u32;
         int.clear();
         frac.clear();
         let mut x: f64 = x
             .parse()
             .map_err(|_| werr(self.text, tok.span.clone(), "a number"))?;
-        let mut u: f64 = format!("1e{u_exp}")
-            .parse()
-            .map_err(|_| werr(self.text, tok.span.clone(), "a number"))?;
+        let mut u: f64 = match power_of_ten(u_exp) {
+            Some(u) => u,
+            None => format!("1e{u_exp}")
+                .parse()
+                .map_err(|_| werr(self.text, tok.span.clone(), "a number"))?,
+        };
         if dozen {
             x *= 12.0;
             if !spelled || u_exp > 0 {
@@ -1639,8 +1637,64 @@ impl Parser<'_> {
     }
 }
 
+/// The significant digits of a number written `int.frac`: leading zeros never count, and
+/// a whole number's trailing zeros do not either (46,006 has five, 76,000 two, 0.050 two).
+fn significant_digits(int: &str, frac: &str) -> usize {
+    let t = int.trim_start_matches('0');
+    if frac.is_empty() {
+        t.trim_end_matches('0').len()
+    } else if t.is_empty() {
+        // The leading zeros run on into the fraction.
+        frac.trim_start_matches('0').len()
+    } else {
+        t.len() + frac.len()
+    }
+}
+
+/// 10^e as `"1e{e}".parse::<f64>()` reads it, for |e| ≤ 22 without the text: 10^0 … 10^22
+/// are exact in `f64`, so 10^e is exact and 10^−e = 1 / 10^e is the correctly rounded
+/// quotient of exact numbers, as the parser rounds (a test holds every e to the parser).
+fn power_of_ten(e: i32) -> Option<f64> {
+    const EXACT: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let p = *EXACT.get(e.unsigned_abs() as usize)?;
+    Some(if e < 0 { 1.0 / p } else { p })
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn significant_digits_count_as_the_joined_digits_do() {
+        let parts = ["", "0", "00", "1", "10", "012", "100", "0050", "123"];
+        for int in parts {
+            for frac in parts {
+                let joined = if frac.is_empty() {
+                    int.trim_start_matches('0').trim_end_matches('0').len()
+                } else {
+                    format!("{int}{frac}").trim_start_matches('0').len()
+                };
+                assert_eq!(significant_digits(int, frac), joined, "{int}.{frac}");
+            }
+        }
+        assert_eq!(significant_digits("46006", ""), 5);
+        assert_eq!(significant_digits("76000", ""), 2);
+        assert_eq!(significant_digits("0", "050"), 2);
+    }
+
+    #[test]
+    fn powers_of_ten_are_read_as_the_parser_reads_them() {
+        for e in -400..=400 {
+            let parsed: f64 = format!("1e{e}").parse().unwrap();
+            if let Some(p) = power_of_ten(e) {
+                assert_eq!(p.to_bits(), parsed.to_bits(), "1e{e}");
+            } else {
+                assert!(e.abs() > 22);
+            }
+        }
+    }
     use super::*;
 
     fn read(s: &str) -> Estimate {
