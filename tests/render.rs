@@ -228,9 +228,8 @@ fn compact_json_is_the_full_json_without_empty_and_derivable_entries() {
     }
 }
 
-#[test]
-fn the_parallel_compact_writer_writes_the_one_pass_bytes() {
-    // 600 quantities: more than two of the writer's chunks; and an empty reconciliation.
+/// 600 quantities of three claims each: more than two of the compact writers' chunks.
+fn six_hundred_quantities() -> String {
     let mut csv = String::from("quantity,sources,low,central,high\n");
     for q in 0..600 {
         for s in 0..3 {
@@ -242,7 +241,13 @@ fn the_parallel_compact_writer_writes_the_one_pass_bytes() {
             ));
         }
     }
-    let set = ClaimSet::from_csv_str(&csv).unwrap();
+    csv
+}
+
+#[test]
+fn the_parallel_compact_writer_writes_the_one_pass_bytes() {
+    // 600 quantities: more than two of the writer's chunks; and an empty reconciliation.
+    let set = ClaimSet::from_csv_str(&six_hundred_quantities()).unwrap();
     for r in [
         Reconciler::new().compact().reconcile(&set),
         Reconciler::new().reconcile(&ClaimSet::new()),
@@ -262,17 +267,6 @@ fn reconciling_while_writing_gives_the_bytes_of_reconciling_then_writing() {
     // quantities (the sources' track records and the split come from the slim views);
     // superseded and dated-later claims, an unclaimed quantity, the Kursk file with its
     // constraints, and an empty set.
-    let mut many = String::from("quantity,sources,low,central,high\n");
-    for q in 0..600 {
-        for s in 0..3 {
-            let c = 100.0 + q as f64 + 7.0 * s as f64;
-            many.push_str(&format!(
-                "q{q},s{s},{},{c},{}\n",
-                c - 5.0,
-                c + 5.0 + q as f64 % 11.0
-            ));
-        }
-    }
     let mut split = String::from("quantity,sources,value\n");
     for q in 0..12 {
         let killed = 1_000.0 + 250.0 * q as f64;
@@ -301,7 +295,7 @@ fn reconciling_while_writing_gives_the_bytes_of_reconciling_then_writing() {
         .add_quantity(crosscheck::Quantity::new("nobody", "a quantity no one claims").unwrap())
         .unwrap();
     let sets = [
-        ClaimSet::from_csv_str(&many).unwrap(),
+        ClaimSet::from_csv_str(&six_hundred_quantities()).unwrap(),
         with_unclaimed,
         ClaimSet::from_csv_str(dated).unwrap(),
         kursk,

@@ -364,8 +364,8 @@ fn reconcile(
         output.is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
     let text = match format {
         Format::Text => r.to_string(),
-        Format::Json if detail => r.to_json_string(),
-        Format::Json => r.to_compact_json_string(),
+        // Compact JSON was written above, as it was reconciled: here it is `--detail`.
+        Format::Json => r.to_json_string(),
         Format::Markdown => r.to_markdown(),
         Format::Html => r.to_html(),
         Format::Svg => Chart::new(&r).to_svg(),

@@ -619,9 +619,7 @@ impl Reconciler {
                 None => unclaimed.push(id),
             }
         }
-        quantities.sort_by(|a, b| {
-            (a.is_projection(), &a.quantity).cmp(&(b.is_projection(), &b.quantity))
-        });
+        // Already in the report's order: `jobs` sorts them, and `run` keeps their order.
         let views: Vec<crate::reliability::QuantityView<'_>> =
             quantities.iter().map(QuantityReport::view).collect();
         let (rest, learned) = self.rest(set, &views, unclaimed);
@@ -856,9 +854,8 @@ fn jobs(set: &ClaimSet) -> (Vec<(&Quantity, Vec<&Claim>)>, Vec<String>) {
         .into_iter()
         .filter_map(|(q, claims)| Some((set.quantity(q)?, claims)))
         .collect();
-    jobs.sort_unstable_by(|a, b| a.0.id().cmp(b.0.id()));
-    // The report's order: present figures by id, then projections by id (a stable sort).
-    jobs.sort_by_key(|j| j.0.temporal() == Temporal::Projection);
+    // The report's order: present figures by id, then projections by id.
+    jobs.sort_unstable_by_key(|j| (j.0.temporal() == Temporal::Projection, j.0.id()));
     (jobs, unclaimed)
 }
 

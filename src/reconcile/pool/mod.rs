@@ -846,6 +846,7 @@ pub(crate) fn entry(r: &ClaimRow, scale: Scale) -> Entry {
     } else {
         // The geometric midpoint, kept inside the range: exp(ln x) need not give x back
         // (a range [153, 153] read 152.99999999999997, a pooled median below every claim).
+        // `clamp` cannot panic: lo ≤ hi are an interval's ends, never NaN.
         let mid = match scale {
             Scale::Log if lo > 0.0 => (lo.ln() / 2.0 + hi.ln() / 2.0).exp().clamp(lo, hi),
             _ => r.plausible.midpoint().unwrap_or(lo),
@@ -1268,7 +1269,8 @@ pub(crate) fn table_effects(
         let (central, level) = if c.is_finite() {
             (c, if level.is_nan() { 0.95 } else { level })
         } else {
-            // As `entry`: the geometric midpoint kept inside the range.
+            // As `entry`: the geometric midpoint kept inside the range (`clamp` cannot
+            // panic: lo < hi was checked above, and the table holds no NaN).
             let mid = match scale {
                 Scale::Log => (lo.ln() / 2.0 + hi.ln() / 2.0).exp().clamp(lo, hi),
                 Scale::Linear => lo + (hi - lo) / 2.0,
