@@ -276,15 +276,13 @@ fn back(log: bool, y: f64) -> f64 {
 }
 
 fn build(reports: &[QuantityView<'_>], source_index: &HashMap<&str, usize>) -> Problem {
-    let mut items = Vec::new();
-    let mut by_q = Vec::with_capacity(reports.len());
-    let mut log = Vec::with_capacity(reports.len());
-    for (qi, q) in reports.iter().enumerate() {
+    // Each quantity's items depend on it alone: built apart (in parallel with the
+    // `parallel` feature), then numbered in the quantities' order.
+    let one = |(qi, q): (usize, &QuantityView<'_>)| -> (bool, Vec<Item>) {
         let rows = current(q);
         let lg = log_scale(q.kind, &rows);
-        log.push(lg);
         let scale = if lg { Scale::Log } else { Scale::Linear };
-        let mut mine = Vec::new();
+        let mut mine = Vec::with_capacity(rows.len());
         for (ri, r) in q.claims.iter().enumerate() {
             if r.status != ClaimStatus::Current {
                 continue;
@@ -304,8 +302,7 @@ fn build(reports: &[QuantityView<'_>], source_index: &HashMap<&str, usize>) -> P
                 r.sources.iter().map(|s| source_index[s.as_str()]).collect();
             sources.sort_unstable();
             sources.dedup();
-            mine.push(items.len());
-            items.push(Item {
+            mine.push(Item {
                 q: qi,
                 row: ri,
                 sources,
@@ -316,7 +313,22 @@ fn build(reports: &[QuantityView<'_>], source_index: &HashMap<&str, usize>) -> P
                 obs,
             });
         }
-        by_q.push(mine);
+        (lg, mine)
+    };
+    #[cfg(feature = "parallel")]
+    let parts: Vec<(bool, Vec<Item>)> = {
+        use rayon::prelude::*;
+        reports.par_iter().enumerate().map(one).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let parts: Vec<(bool, Vec<Item>)> = reports.iter().enumerate().map(one).collect();
+    let mut items = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
+    let mut by_q = Vec::with_capacity(reports.len());
+    let mut log = Vec::with_capacity(reports.len());
+    for (lg, mine) in parts {
+        log.push(lg);
+        by_q.push((items.len()..items.len() + mine.len()).collect());
+        items.extend(mine);
     }
     let spread = linear_spreads(&items, &by_q, &log);
     Problem {
@@ -1129,6 +1141,70 @@ fn median_without(pts: &[(f64, usize)], skip: Option<usize>) -> Option<f64> {
     })
 }
 
+/// A pair of sources' n, Σd, Σd² and whether any of their quantities was linear.
+type PairSum = (f64, f64, f64, bool);
+
+/// The sums of [`definitions`] by pair of sources `(a, b)`, `a < b`: a triangular table
+/// when there are at most [`PairSums::DENSE_SOURCES`] sources (at most 2,096,128 pairs,
+/// 67 MB, most of it never touched; a million claims over 1,000 sources update 4.5
+/// million pairs, and a hash map spent most of this function's time on them), a hash map
+/// beyond. Either gives the same sums, added in the same order.
+enum PairSums {
+    Dense { n: usize, sums: Vec<PairSum> },
+    Sparse(HashMap<(usize, usize), PairSum>),
+}
+
+impl PairSums {
+    const DENSE_SOURCES: usize = 2048;
+
+    fn new(n: usize) -> PairSums {
+        if n <= Self::DENSE_SOURCES {
+            PairSums::Dense {
+                n,
+                sums: vec![(0.0, 0.0, 0.0, false); n * n.saturating_sub(1) / 2],
+            }
+        } else {
+            PairSums::Sparse(HashMap::default())
+        }
+    }
+
+    /// Row a of the upper triangle starts after the rows before it: Σ_{i<a} (n − 1 − i).
+    fn slot(n: usize, a: usize, b: usize) -> usize {
+        a * (2 * n - a - 1) / 2 + (b - a - 1)
+    }
+
+    fn entry(&mut self, a: usize, b: usize) -> &mut PairSum {
+        match self {
+            PairSums::Dense { n, sums } => &mut sums[Self::slot(*n, a, b)],
+            PairSums::Sparse(m) => m.entry((a, b)).or_insert((0.0, 0.0, 0.0, false)),
+        }
+    }
+
+    /// A pair's sums, if it shared a quantity.
+    fn get(&self, (a, b): (usize, usize)) -> Option<&PairSum> {
+        match self {
+            PairSums::Dense { n, sums } => Some(&sums[Self::slot(*n, a, b)]).filter(|e| e.0 > 0.0),
+            PairSums::Sparse(m) => m.get(&(a, b)),
+        }
+    }
+
+    /// The pairs that shared a quantity, in order of `(a, b)`.
+    fn sorted(&self) -> Vec<((usize, usize), &PairSum)> {
+        match self {
+            PairSums::Dense { n, sums } => (0..*n)
+                .flat_map(|a| (a + 1..*n).map(move |b| (a, b)))
+                .zip(sums)
+                .filter(|(_, e)| e.0 > 0.0)
+                .collect(),
+            PairSums::Sparse(m) => {
+                let mut v: Vec<_> = m.iter().map(|(k, e)| (*k, e)).collect();
+                v.sort_unstable_by_key(|x| x.0);
+                v
+            }
+        }
+    }
+}
+
 /// Groups of sources that agree within and differ stably across (module docs). Pairs of
 /// sources are compared on the quantities both give a figure for (quantities with at most
 /// [`DEFINITION_SOURCE_LIMIT`] sources): they agree when their figures are within 2 %
@@ -1138,7 +1214,7 @@ fn median_without(pts: &[(f64, usize)], skip: Option<usize>) -> Option<f64> {
 /// (or one spread) with a spread of the differences under a third of their mean.
 fn definitions(p: &Problem, names: &[&str]) -> Vec<DefinitionSplit> {
     // Per pair of sources: n, Σd, Σd², whether any quantity was linear.
-    let mut pairs: HashMap<(usize, usize), (f64, f64, f64, bool)> = HashMap::default();
+    let mut pairs = PairSums::new(p.n_sources);
     for (qi, list) in p.by_q.iter().enumerate() {
         let mut pts: Vec<(usize, f64)> = Vec::new();
         for &i in list {
@@ -1157,9 +1233,7 @@ fn definitions(p: &Problem, names: &[&str]) -> Vec<DefinitionSplit> {
         for a in 0..pts.len() {
             for b in a + 1..pts.len() {
                 let d = pts[b].1 - pts[a].1;
-                let e = pairs
-                    .entry((pts[a].0, pts[b].0))
-                    .or_insert((0.0, 0.0, 0.0, false));
+                let e = pairs.entry(pts[a].0, pts[b].0);
                 e.0 += 1.0;
                 e.1 += d;
                 e.2 += d * d;
@@ -1182,10 +1256,7 @@ fn definitions(p: &Problem, names: &[&str]) -> Vec<DefinitionSplit> {
         }
         r
     }
-    let mut keys: Vec<(usize, usize)> = pairs.keys().copied().collect();
-    keys.sort_unstable();
-    for &(a, b) in &keys {
-        let (n, _, s2, linear) = pairs[&(a, b)];
+    for ((a, b), &(n, _, s2, linear)) in pairs.sorted() {
         let rms = (s2 / n).sqrt();
         let tol = if linear { 0.1 } else { 0.02 };
         if n >= 3.0 && rms <= tol {
@@ -1212,7 +1283,7 @@ fn definitions(p: &Problem, names: &[&str]) -> Vec<DefinitionSplit> {
             for &a in ga {
                 for &b in gb {
                     let (k, sign) = if a < b { ((a, b), 1.0) } else { ((b, a), -1.0) };
-                    let Some(&(n, s, s2, lin)) = pairs.get(&k) else {
+                    let Some(&(n, s, s2, lin)) = pairs.get(k) else {
                         continue;
                     };
                     if n < 3.0 {
@@ -1322,5 +1393,57 @@ impl numeric::Dataset {
             iterations: fit.iterations,
             converged: fit.converged,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The triangular table and the hash map hold the same sums for the same updates, and
+    /// list the same pairs in the same order: `definitions` reads them through `entry`,
+    /// `get` and `sorted` alone.
+    #[test]
+    fn dense_and_sparse_pair_sums_agree() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |m: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % m as u64) as usize
+        };
+        for n in [2, 3, 17, 300] {
+            let mut dense = PairSums::new(n);
+            let mut sparse = PairSums::Sparse(HashMap::default());
+            assert!(matches!(dense, PairSums::Dense { .. }));
+            for _ in 0..4 * n {
+                let a = next(n);
+                let b = next(n);
+                if a == b {
+                    continue;
+                }
+                let (a, b) = (a.min(b), a.max(b));
+                let d = next(1000) as f64 / 7.0;
+                for p in [&mut dense, &mut sparse] {
+                    let e = p.entry(a, b);
+                    e.0 += 1.0;
+                    e.1 += d;
+                    e.2 += d * d;
+                    e.3 |= a % 3 == 0;
+                }
+            }
+            let (ds, ss) = (dense.sorted(), sparse.sorted());
+            assert_eq!(ds, ss, "{n} sources");
+            assert!(!ds.is_empty());
+            for a in 0..n {
+                for b in a + 1..n {
+                    assert_eq!(dense.get((a, b)), sparse.get((a, b)), "({a}, {b}) of {n}");
+                }
+            }
+        }
+        assert!(matches!(
+            PairSums::new(PairSums::DENSE_SOURCES + 1),
+            PairSums::Sparse(_)
+        ));
     }
 }
