@@ -366,7 +366,7 @@ impl Reconciliation {
         let mut out = Vec::new();
         // As for `to_json_string`, an error is impossible. One pass, on one thread (the
         // tests hold `write_compact_json`'s parallel writer to the same bytes).
-        let _ = crate::compact::write(self, COMPACT_OMIT, &mut out);
+        let _ = crate::compact::write_vec(self, COMPACT_OMIT, &mut out);
         String::from_utf8(out).unwrap_or_else(|_| "{}".into())
     }
 
@@ -389,14 +389,15 @@ impl Reconciliation {
             let mut out = out;
             let rest = self.clone_without_quantities();
             let mut tail = Vec::new();
-            crate::compact::write(&rest, COMPACT_OMIT, &mut tail).map_err(std::io::Error::other)?;
+            crate::compact::write_vec(&rest, COMPACT_OMIT, &mut tail)
+                .map_err(std::io::Error::other)?;
             out.write_all(b"{\"quantities\":[")?;
             for (c, chunk) in self.quantities.chunks(256).enumerate() {
                 let parts: Vec<Vec<u8>> = chunk
                     .par_iter()
                     .map(|q| {
                         let mut v = Vec::new();
-                        crate::compact::write(q, COMPACT_OMIT, &mut v).map(|()| v)
+                        crate::compact::write_vec(q, COMPACT_OMIT, &mut v).map(|()| v)
                     })
                     .collect::<serde_json::Result<_>>()
                     .map_err(std::io::Error::other)?;
@@ -661,8 +662,10 @@ impl Reconciler {
         for chunk in jobs.chunks_mut(256) {
             let results = self.run(set, chunk, |r| {
                 r.map(|r| {
-                    let mut text = Vec::new();
-                    crate::compact::write(&r, COMPACT_OMIT, &mut text).map(|()| (text, r.slim()))
+                    // About 8 KB a quantity of ten claims: room for it at once.
+                    let mut text = Vec::with_capacity(16 * 1024);
+                    crate::compact::write_vec(&r, COMPACT_OMIT, &mut text)
+                        .map(|()| (text, r.slim()))
                 })
             });
             for (id, r) in results {
@@ -685,7 +688,7 @@ impl Reconciler {
             return crate::compact::write(&rest, COMPACT_OMIT, out).map_err(std::io::Error::other);
         }
         let mut tail = Vec::new();
-        crate::compact::write(&rest, COMPACT_OMIT, &mut tail).map_err(std::io::Error::other)?;
+        crate::compact::write_vec(&rest, COMPACT_OMIT, &mut tail).map_err(std::io::Error::other)?;
         out.write_all(b"]")?;
         // `tail` is `{}` or `{"unclaimed":…}`: the other fields, after the list.
         if tail.len() > 2 {

@@ -29,19 +29,36 @@ pub(crate) type Omit = &'static [(&'static str, &'static str)];
 
 type Json<T> = serde_json::Result<T>;
 
-/// Writes `value` as compact JSON (see the module docs).
+/// Writes `value` as compact JSON (see the module docs) to `out`, in pieces of about
+/// 64 KB.
 pub(crate) fn write<T: Serialize + ?Sized, W: std::io::Write>(
     value: &T,
     omit: Omit,
     out: W,
 ) -> Json<()> {
     let mut w = Writer {
-        buf: Vec::with_capacity(Writer::<W>::PIECE),
-        out,
+        buf: Vec::with_capacity(8 * 1024),
+        out: Some(out),
         omit,
     };
     value.serialize(&mut w)?;
     w.flush()
+}
+
+/// As [`write`], appending to `out` itself (no piece is copied).
+pub(crate) fn write_vec<T: Serialize + ?Sized>(
+    value: &T,
+    omit: Omit,
+    out: &mut Vec<u8>,
+) -> Json<()> {
+    let mut w = Writer::<std::io::Sink> {
+        buf: std::mem::take(out),
+        out: None,
+        omit,
+    };
+    let written = value.serialize(&mut w);
+    *out = w.buf;
+    written
 }
 
 /// Whether a value serialises as `null`, `[]` or `{}`.
@@ -49,11 +66,11 @@ fn is_empty<T: Serialize + ?Sized>(value: &T) -> bool {
     value.serialize(Probe).unwrap_or(false)
 }
 
-/// The text being written: a piece in memory, handed to `out` when it reaches
+/// The text being written: a piece in memory, handed to `out` (if any) when it reaches
 /// [`PIECE`](Writer::PIECE) bytes at the end of a list element, field or entry.
 struct Writer<W> {
     buf: Vec<u8>,
-    out: W,
+    out: Option<W>,
     omit: Omit,
 }
 
@@ -61,10 +78,10 @@ impl<W: std::io::Write> Writer<W> {
     const PIECE: usize = 1 << 16;
 
     fn flush(&mut self) -> Json<()> {
-        self.out
-            .write_all(&self.buf)
-            .map_err(serde_json::Error::io)?;
-        self.buf.clear();
+        if let Some(out) = &mut self.out {
+            out.write_all(&self.buf).map_err(serde_json::Error::io)?;
+            self.buf.clear();
+        }
         Ok(())
     }
 
@@ -749,6 +766,13 @@ mod tests {
     fn compact<T: Serialize>(v: &T, omit: Omit) -> String {
         let mut out = Vec::new();
         write(v, omit, &mut out).unwrap();
+        let mut appended = b"before".to_vec();
+        write_vec(v, omit, &mut appended).unwrap();
+        assert_eq!(
+            appended[6..],
+            out[..],
+            "write_vec appends what write writes"
+        );
         String::from_utf8(out).unwrap()
     }
 

@@ -640,7 +640,15 @@ fn scan<const N: usize>(studies: &[Study], grid: &[f64; N], reml: bool) -> [f64;
         return grid.map(|t| log_likelihood(studies, t, reml));
     }
     let mut out = [0.0; N];
-    let mut kept: Vec<[f64; L]> = vec![[0.0; L]; studies.len()];
+    // Each study's weights at the block's points: on the stack for up to 32 studies.
+    let mut stack = [[0.0; L]; 32];
+    let mut heap = Vec::new();
+    let kept: &mut [[f64; L]] = if studies.len() <= stack.len() {
+        &mut stack[..studies.len()]
+    } else {
+        heap.resize(studies.len(), [0.0; L]);
+        &mut heap
+    };
     for (block, values) in grid.chunks(L).zip(out.chunks_mut(L)) {
         // The block's points, the last repeated to fill the lanes.
         let mut t2 = [block[block.len() - 1]; L];
@@ -673,7 +681,7 @@ fn scan<const N: usize>(studies: &[Study], grid: &[f64; N], reml: bool) -> [f64;
             let mu = swy[k] / sw[k];
             let rss: f64 = studies
                 .iter()
-                .zip(&kept)
+                .zip(kept.iter())
                 .map(|(s, w)| (s.y - mu) * (s.y - mu) * w[k])
                 .sum();
             let ll = -0.5 * sln - 0.5 * rss;
