@@ -96,9 +96,10 @@ impl<W: std::io::Write> Writer<W> {
 
 /// A JSON string, escaped exactly as serde_json escapes it: text without a quote, a
 /// backslash or a control character is written as it is, the rest by serde_json.
+#[inline]
 fn string(buf: &mut Vec<u8>, s: &str) -> Json<()> {
     if needs_escape(s.as_bytes()) {
-        return serde_json::to_writer(buf, s);
+        return escaped(buf, s);
     }
     buf.reserve(s.len() + 2);
     buf.push(b'"');
@@ -107,9 +108,17 @@ fn string(buf: &mut Vec<u8>, s: &str) -> Json<()> {
     Ok(())
 }
 
+/// A string with something to escape, by serde_json (rare: kept out of the hot path).
+#[cold]
+#[inline(never)]
+fn escaped(buf: &mut Vec<u8>, s: &str) -> Json<()> {
+    serde_json::to_writer(buf, s)
+}
+
 /// Whether some byte is below 0x20, `"` or `\`: eight bytes at a time, by the
 /// "has a byte less than n" and "has a zero byte" word tests (Anderson, *Bit Twiddling
 /// Hacks*, "Determine if a word has a byte less than n"), which are exact as a yes/no.
+#[inline]
 fn needs_escape(bytes: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -139,6 +148,8 @@ struct Compound<'a, W> {
     first: bool,
     close: &'static [u8],
     name: &'static str,
+    /// Whether the omit list names a field of this struct (looked up once a struct).
+    omits: bool,
 }
 
 impl<W: std::io::Write> Compound<'_, W> {
@@ -156,7 +167,7 @@ impl<W: std::io::Write> Compound<'_, W> {
 
     fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, v: &T) -> Json<()> {
         let name = self.name;
-        if self.w.omit.iter().any(|&(s, f)| s == name && f == key) || is_empty(v) {
+        if (self.omits && self.w.omit.iter().any(|&(s, f)| s == name && f == key)) || is_empty(v) {
             return Ok(());
         }
         self.comma();
@@ -180,11 +191,13 @@ impl<'a, W: std::io::Write> Writer<W> {
         name: &'static str,
     ) -> Compound<'a, W> {
         self.buf.extend_from_slice(open);
+        let omits = !name.is_empty() && self.omit.iter().any(|&(s, _)| s == name);
         Compound {
             w: self,
             first: true,
             close,
             name,
+            omits,
         }
     }
 
