@@ -541,7 +541,9 @@ fn suffix_exp(s: &str) -> Option<i32> {
 
 fn lex(text: &str) -> Result<Vec<Tok>> {
     let lower = text.to_ascii_lowercase();
-    let chars: Vec<(usize, char)> = lower.char_indices().collect();
+    // Room for every character at once (collecting grows the list several times).
+    let mut chars: Vec<(usize, char)> = Vec::with_capacity(lower.len());
+    chars.extend(lower.char_indices());
     let end_of = |i: usize| chars.get(i).map_or(lower.len(), |c| c.0);
     let mut toks = Vec::with_capacity(8);
     let mut i = 0;
@@ -595,6 +597,7 @@ fn lex(text: &str) -> Result<Vec<Tok>> {
             if chars.get(j).is_some_and(|c| c.1 == '.')
                 && chars.get(j + 1).is_some_and(|c| c.1.is_ascii_digit())
             {
+                frac.reserve(chars.len() - j);
                 j += 1;
                 while let Some((_, d)) = chars.get(j).filter(|c| c.1.is_ascii_digit()) {
                     frac.push(*d);
