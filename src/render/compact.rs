@@ -844,4 +844,88 @@ mod tests {
         let w = vec![None, Some(1)];
         assert_eq!(compact(&w, &[]), "[null,1]");
     }
+
+    #[derive(serde::Serialize, PartialEq, Eq, PartialOrd, Ord)]
+    enum Key {
+        North,
+    }
+
+    #[derive(serde::Serialize)]
+    struct Wrapper(u8);
+
+    #[derive(serde::Serialize)]
+    enum Shape {
+        Unit,
+        Newtype(f64),
+        Tuple(i8, u16),
+        Struct { a: i128, b: u128 },
+    }
+
+    #[derive(serde::Serialize)]
+    struct Everything {
+        t: bool,
+        f: bool,
+        small: (i8, i16, i32, i64, u8, u16, u32, u64),
+        floats: (f32, f64, f64, f64, f64),
+        not_finite: (f64, f32),
+        text: &'static str,
+        escapes: String,
+        ch: char,
+        #[serde(with = "serde_bytes_like")]
+        bytes: Vec<u8>,
+        wrapped: Wrapper,
+        shapes: Vec<Shape>,
+        int_keys: BTreeMap<i64, u8>,
+        enum_keys: BTreeMap<Key, u8>,
+        char_keys: BTreeMap<char, u8>,
+        bool_keys: BTreeMap<bool, u8>,
+        unit: (),
+    }
+
+    /// Serialises a byte list through `serialize_bytes`, as `serde_bytes` would.
+    mod serde_bytes_like {
+        pub fn serialize<S: serde::Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_bytes(v)
+        }
+    }
+
+    /// Where nothing is empty and nothing omitted, the writer gives serde_json's bytes for
+    /// every kind of serde value: numbers of each width, floats (shortest round trip, NaN
+    /// and infinities as `null`), strings that need escaping, chars, bytes, newtypes, every
+    /// kind of enum variant, and map keys that are numbers, unit variants, chars and
+    /// booleans. (`unit` is `null`: empty, so it is left out of the compact text; the
+    /// expected text is serde_json's without it.)
+    #[test]
+    fn writes_what_serde_json_writes() {
+        let v = Everything {
+            t: true,
+            f: false,
+            small: (-8, -16, -32, i64::MIN, 8, 16, 32, u64::MAX),
+            floats: (1.5, 0.1, -2.5e-300, 1e21, 123456.789),
+            not_finite: (f64::NAN, f32::INFINITY),
+            text: "plain",
+            escapes: "quote \" back \\ tab \t nul \u{0} del \u{7f} é 中".to_string(),
+            ch: '\n',
+            bytes: vec![0, 7, 255],
+            wrapped: Wrapper(3),
+            shapes: vec![
+                Shape::Unit,
+                Shape::Newtype(2.0),
+                Shape::Tuple(-1, 2),
+                Shape::Struct {
+                    a: -(1i128 << 100),
+                    b: 1u128 << 100,
+                },
+            ],
+            int_keys: [(-3, 1), (40, 2)].into_iter().collect(),
+            enum_keys: [(Key::North, 1)].into_iter().collect(),
+            char_keys: [('x', 1)].into_iter().collect(),
+            bool_keys: [(true, 1)].into_iter().collect(),
+            unit: (),
+        };
+        let full = serde_json::to_string(&v).unwrap();
+        let expected = full.replace(",\"unit\":null", "");
+        assert_ne!(full, expected, "the unit field was in the full text");
+        assert_eq!(compact(&v, &[]), expected);
+    }
 }
