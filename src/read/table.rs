@@ -792,7 +792,14 @@ fn check_row(
     line: u32,
     batch: &mut Batch,
 ) -> Result<Pending> {
+    // The whole record is checked once; each field is then a slice of it (fields end at
+    // ASCII delimiters, so a valid record's fields are valid too). Only a record that is
+    // not valid UTF-8 is checked field by field, to name the field.
+    let whole = std::str::from_utf8(f.as_slice()).ok();
     let text = |i: usize, field: &'static str| -> Result<&str> {
+        if let Some(s) = whole.and_then(|w| w.get(f.range(i)?)) {
+            return Ok(s);
+        }
         std::str::from_utf8(&f[i]).map_err(|_| {
             Error::malformed(
                 field,
@@ -889,10 +896,9 @@ fn check_row(
     let (estimate, quantity, sources) = checked.map_err(|e| e.at(at()))?;
     // The count's domain is checked after the claim id is (in `commit`), as the claim set
     // does: a duplicate id is reported before a negative figure.
-    let (estimate, deferred) = match estimate.clone().into_count() {
-        Ok(e) => (e, None),
-        Err(e) => (estimate, Some(e.at(at()))),
-    };
+    // Fitted in place: on an error the estimate is left as it was.
+    let mut estimate = estimate;
+    let deferred = estimate.fit_count().err().map(|e| e.at(at()));
     let (lo, hi) = (estimate.plausible().inf(), estimate.plausible().sup());
     let central = estimate.central();
     let level = estimate.level();
