@@ -116,6 +116,9 @@ macro_rules! named_enum {
 // constraints, learned reliability) → `render/` (text, Markdown, HTML, charts, notebooks).
 // Module paths stay flat (`crosscheck::pool`, `crosscheck::time`, …).
 
+#[cfg(test)]
+mod testing;
+
 // The model.
 #[path = "model/arith.rs"]
 mod arith;

@@ -1711,13 +1711,8 @@ mod tests {
     /// the fast path's 15), with and without a fraction, every exponent from −30 to 30.
     #[test]
     fn decimal_is_parse_bit_for_bit() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::testing::XorShift::new(0x2545_f491_4f6c_dd1d);
+        let mut next = || rng.next_u64();
         for case in 0..20_000u32 {
             let n = 1 + (next() % 17) as usize;
             let digits: String = (0..n)

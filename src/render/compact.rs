@@ -458,15 +458,17 @@ macro_rules! struct_compound {
 
 struct_compound!(SerializeStruct, SerializeStructVariant);
 
+/// Serializer methods that answer `NotEmpty` for a value of the given types: the probe's
+/// "not empty" and the string key's "not a string".
+macro_rules! refuse {
+    ($ok:ty; $($f:ident($t:ty)),*) => {
+        $(fn $f(self, _v: $t) -> std::result::Result<$ok, NotEmpty> { Err(NotEmpty) })*
+    };
+}
+
 /// Writes a map key that is a string (a `str`, a `char`, a unit variant, or a newtype of
 /// one) as serde_json does; any other key is an error, and serde_json writes it instead.
 struct StrKey<'a>(&'a mut Vec<u8>);
-
-macro_rules! not_str {
-    ($($f:ident($t:ty)),*) => {
-        $(fn $f(self, _v: $t) -> std::result::Result<(), NotEmpty> { Err(NotEmpty) })*
-    };
-}
 
 impl Serializer for StrKey<'_> {
     type Ok = ();
@@ -479,7 +481,8 @@ impl Serializer for StrKey<'_> {
     type SerializeStruct = Impossible<(), NotEmpty>;
     type SerializeStructVariant = Impossible<(), NotEmpty>;
 
-    not_str!(
+    refuse!(
+        ();
         serialize_bool(bool),
         serialize_i8(i8),
         serialize_i16(i16),
@@ -632,12 +635,6 @@ impl SerializeMap for EmptyCompound {
     }
 }
 
-macro_rules! not_empty {
-    ($($f:ident($t:ty)),*) => {
-        $(fn $f(self, _v: $t) -> Result<bool, NotEmpty> { Err(NotEmpty) })*
-    };
-}
-
 impl Serializer for Probe {
     type Ok = bool;
     type Error = NotEmpty;
@@ -649,7 +646,8 @@ impl Serializer for Probe {
     type SerializeStruct = Impossible<bool, NotEmpty>;
     type SerializeStructVariant = Impossible<bool, NotEmpty>;
 
-    not_empty!(
+    refuse!(
+        bool;
         serialize_bool(bool),
         serialize_i8(i8),
         serialize_i16(i16),

@@ -857,13 +857,8 @@ mod tests {
     /// 40 studies (past the 32 whose weights `log_likelihood` keeps on its stack).
     #[test]
     fn the_scan_is_log_likelihood_point_by_point() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = crate::testing::XorShift::new(0x2545_f491_4f6c_dd1d);
+        let mut next = || rng.unit();
         for case in 0..400 {
             let k = 1 + case % 40;
             let mut studies: Vec<Study> = (0..k)

@@ -1405,13 +1405,8 @@ mod tests {
     /// `get` and `sorted` alone.
     #[test]
     fn dense_and_sparse_pair_sums_agree() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |m: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % m as u64) as usize
-        };
+        let mut rng = crate::testing::XorShift::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = |m: usize| (rng.next_u64() % m as u64) as usize;
         for n in [2, 3, 17, 300] {
             let mut dense = PairSums::new(n);
             let mut sparse = PairSums::Sparse(HashMap::default());
