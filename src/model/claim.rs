@@ -278,17 +278,24 @@ impl Claim {
                 field: "sources",
             });
         }
-        // A set, not a scan of the ones before: a claim may name 100,000 sources.
-        let mut seen = std::collections::HashSet::with_capacity(sources.len());
-        for s in &sources {
-            if s.trim().is_empty() {
+        // Few sources (the usual claim names one): a scan of the ones before; many: a
+        // set, not a scan, since a claim may name 100,000 sources.
+        let few = sources.len() <= 8;
+        let mut seen = std::collections::HashSet::new();
+        for (k, s) in sources.iter().enumerate() {
+            if crate::limits::trim(s).is_empty() {
                 return Err(Error::Empty {
                     at: at(),
                     field: "sources",
                 });
             }
-            crate::limits::check_source_id("sources", s.clone()).map_err(|e| e.at(at()))?;
-            if !seen.insert(s.as_str()) {
+            crate::limits::check_source_id_str("sources", s).map_err(|e| e.at(at()))?;
+            let repeated = if few {
+                sources[..k].contains(s)
+            } else {
+                !seen.insert(s.as_str())
+            };
+            if repeated {
                 return Err(Error::DuplicateId {
                     at: at(),
                     what: "source in claim",

@@ -48,7 +48,9 @@ pub(crate) fn check_source_id(field: &'static str, s: String) -> Result<String> 
 /// [`check_source_id`] on a borrowed id (no allocation when it passes).
 pub(crate) fn check_source_id_str(field: &'static str, s: &str) -> Result<()> {
     check_id_str(field, s)?;
-    if s.contains([';', ',']) {
+    // `;` and `,` are ASCII: a byte test finds them (a UTF-8 continuation byte never
+    // equals an ASCII byte).
+    if s.bytes().any(|b| b == b';' || b == b',') {
         let c = if s.contains(';') { ';' } else { ',' };
         return Err(Error::Malformed {
             at: Location::Unknown,
@@ -71,13 +73,18 @@ pub(crate) fn check_id(field: &'static str, s: String) -> Result<String> {
 
 /// [`check_id`] on a borrowed id (no allocation when it passes).
 pub(crate) fn check_id_str(field: &'static str, s: &str) -> Result<()> {
-    if s.trim().is_empty() {
+    if trim(s).is_empty() {
         return Err(Error::Empty {
             at: Location::Unknown,
             field,
         });
     }
     check_len(field, s, MAX_ID_BYTES)?;
+    // Printable ASCII (the usual id) has no forbidden character: only other ids are
+    // decoded and looked at character by character.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Ok(());
+    }
     if let Some(c) = s.chars().find(|c| is_forbidden_in_id(*c)) {
         return Err(Error::Malformed {
             at: Location::Unknown,
@@ -90,6 +97,16 @@ pub(crate) fn check_id_str(field: &'static str, s: &str) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// [`str::trim`], returning at once when the text starts and ends with a printable ASCII
+/// character other than a space (the usual cell), which `trim` would keep.
+#[inline]
+pub(crate) fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
 }
 
 /// Checks a field's length in bytes.

@@ -410,6 +410,26 @@ fn newlines(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
+/// `row-N`, the id of a CSV row without one (what `format!("row-{row}")` writes, without
+/// the formatting machinery: a million rows name themselves).
+pub(crate) fn row_id(row: u64) -> String {
+    let mut digits = [0u8; 20];
+    let (mut n, mut at) = (row, digits.len());
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut id = String::with_capacity(4 + digits.len() - at);
+    id.push_str("row-");
+    // ASCII digits.
+    id.extend(digits[at..].iter().map(|&d| char::from(d)));
+    id
+}
+
 /// An id as a location names it: in full when it is a valid length, else an excerpt (the
 /// record is refused for it anyway).
 fn short_id(id: &str) -> String {
@@ -623,7 +643,7 @@ fn claim_from_json(v: Value, set: &ClaimSet, default_profile: Profile) -> Result
         field: "id",
     })?;
     let at = Location::Claim(short_id(&id));
-    let mut build = || -> Result<Claim> {
+    let build = || -> Result<Claim> {
         let quantity: String = take(&mut o, "quantity")?.ok_or(Error::Empty {
             at: Location::Unknown,
             field: "quantity",
@@ -642,7 +662,7 @@ fn claim_from_json(v: Value, set: &ClaimSet, default_profile: Profile) -> Result
             value,
             reader_for(set, &quantity, profile.unwrap_or(default_profile)),
         )?;
-        let mut c = Claim::new(id.clone(), quantity, sources, estimate)?;
+        let mut c = Claim::new(id, quantity, sources, estimate)?;
         c.reported_by = take(&mut o, "reported_by")?;
         c.as_of = date("as_of", take(&mut o, "as_of")?)?;
         c.published = date("published", take(&mut o, "published")?)?;
@@ -859,7 +879,7 @@ impl Columns {
     fn get<'r>(&self, r: &'r csv::StringRecord, name: &str) -> Option<&'r str> {
         self.slots[column(name)]
             .and_then(|i| r.get(i))
-            .map(str::trim)
+            .map(crate::limits::trim)
             .filter(|s| !s.is_empty())
     }
 }
@@ -1083,7 +1103,7 @@ pub(crate) enum Role {
 /// refused as not finite, never read as its opposite or dropped. The Loader and the
 /// [`ClaimTable`](crate::table::ClaimTable) read every cell through here.
 pub(crate) fn csv_cell(cell: Option<&str>, field: &'static str, role: Role) -> Result<Option<f64>> {
-    let Some(s) = cell.map(str::trim).filter(|s| !s.is_empty()) else {
+    let Some(s) = cell.map(crate::limits::trim).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
     if let Some(x) = plain_decimal(s.as_bytes()) {
@@ -1126,7 +1146,7 @@ pub(crate) fn numeric_estimate(
     count: bool,
 ) -> Result<Estimate> {
     // A row that states nothing is empty; `inf` states an unbounded side.
-    let blank = |c: Option<&str>| c.is_none_or(|c| c.trim().is_empty());
+    let blank = |c: Option<&str>| c.is_none_or(|c| crate::limits::trim(c).is_empty());
     if blank(low) && blank(high) && blank(central) {
         return Err(Error::Empty {
             at: Location::Unknown,
@@ -1170,12 +1190,13 @@ fn csv_claim(
 ) -> (Location, Result<Claim>) {
     let id = cols
         .get(r, "id")
-        .map_or_else(|| format!("row-{row}"), str::to_string);
+        .map_or_else(|| row_id(row), str::to_string);
     let at = Location::Line {
         line,
         id: Some(short_id(&id)),
     };
-    let build = || -> Result<Claim> {
+    // Called once: the id moves into the claim.
+    let build = move || -> Result<Claim> {
         // `sources` is a list: each of its ids is held to the id limit instead.
         for (name, i) in cols.present().filter(|(n, _)| *n != "sources") {
             if let Some(cell) = r.get(i) {
@@ -1192,9 +1213,9 @@ fn csv_claim(
             at: Location::Unknown,
             field: "quantity",
         })?;
-        let sources: Vec<&str> = cols
-            .get(r, "sources")
-            .map_or_else(Vec::new, |s| s.split(';').map(str::trim).collect());
+        let sources: Vec<&str> = cols.get(r, "sources").map_or_else(Vec::new, |s| {
+            s.split(';').map(crate::limits::trim).collect()
+        });
         if sources.is_empty() || sources.iter().any(|s| s.is_empty()) {
             return Err(Error::Empty {
                 at: Location::Unknown,
@@ -1211,7 +1232,7 @@ fn csv_claim(
         );
         let numeric = low.is_some() || high.is_some() || central.is_some();
         // A quantity not declared yet will be created with the loader's default kind.
-        let reader = match base.filter(|b| b.quantity(quantity).is_some()) {
+        let reader = || match base.filter(|b| b.quantity(quantity).is_some()) {
             Some(base) => reader_for(base, quantity, profile),
             None => Reader::new()
                 .with_profile(profile)
@@ -1224,7 +1245,7 @@ fn csv_claim(
                     "give either `value` or `low`/`high`/`central`, not both",
                 ));
             }
-            (Some(v), false) => reader.read(v)?,
+            (Some(v), false) => reader().read(v)?,
             (None, true) => {
                 // Fitted to the quantity's domain by the claim set (a count, unless declared).
                 numeric_estimate(low, high, central, cols.get(r, "level"), false)?
@@ -1239,7 +1260,7 @@ fn csv_claim(
         if !numeric && let Some(l) = csv_cell(cols.get(r, "level"), "level", Role::Finite)? {
             estimate = estimate.with_level(l)?;
         }
-        let mut c = Claim::new(id.clone(), quantity, sources, estimate)?;
+        let mut c = Claim::new(id, quantity, sources, estimate)?;
         c.as_of = date("as_of", cols.get(r, "as_of").map(str::to_string))?;
         c.published = date("published", cols.get(r, "published").map(str::to_string))?;
         let (url, title, quote) = (
@@ -1339,6 +1360,17 @@ fn relocate(e: Error, at: &Location) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn row_ids_are_what_format_writes() {
+        let mut rng = crate::testing::XorShift::new(7);
+        for row in [0, 1, 9, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX]
+            .into_iter()
+            .chain((0..1000).map(|_| rng.next_u64() >> (rng.next_u64() % 64)))
+        {
+            assert_eq!(row_id(row), format!("row-{row}"));
+        }
+    }
 
     #[test]
     fn every_column_name_finds_its_own_slot() {

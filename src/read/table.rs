@@ -842,17 +842,17 @@ fn check_row(
                 )?;
             }
         }
-        let quantity = text(cols.quantity, "quantity")?.trim();
+        let quantity = crate::limits::trim(text(cols.quantity, "quantity")?);
         if quantity.is_empty() {
             return Err(Error::Empty {
                 at: Location::Unknown,
                 field: "quantity",
             });
         }
-        let sources = text(cols.sources, "sources")?.trim();
+        let sources = crate::limits::trim(text(cols.sources, "sources")?);
         // The names are split again where needed rather than collected: no allocation for
         // the usual row of one or a few sources.
-        let names = || sources.split(';').map(str::trim);
+        let names = || sources.split(';').map(crate::limits::trim);
         if sources.is_empty() || names().any(str::is_empty) {
             return Err(Error::Empty {
                 at: Location::Unknown,
@@ -870,7 +870,7 @@ fn check_row(
             false,
         )?;
         if let Some(i) = cols.id.filter(|_| explicit.is_some()) {
-            crate::limits::check_id_str("id", text(i, "id")?.trim())?;
+            crate::limits::check_id_str("id", crate::limits::trim(text(i, "id")?))?;
         }
         crate::limits::check_id_str("quantity", quantity)?;
         // Few sources: compare with the ones before; many: a set (a row may name 100,000).
@@ -912,7 +912,7 @@ fn check_row(
     let explicit = explicit.map(&mut put);
     let quantity = put(quantity);
     let first = batch.names.len() as u32;
-    for name in sources.split(';').map(str::trim) {
+    for name in sources.split(';').map(crate::limits::trim) {
         let r = put(name.as_bytes());
         batch.names.push(r);
     }
