@@ -833,7 +833,10 @@ fn check_row(
     // The Loader's order of checks: field sizes, quantity and sources present, the value,
     // then the ids (as `Claim::new`), then the count's domain (as `ClaimSet::add_claim`).
     let checked = (|| -> Result<(crate::Estimate, &str, &str)> {
-        for (i, c) in f.iter().enumerate() {
+        // No field is longer than the record: only a long record is looked at field by
+        // field.
+        let long = f.as_slice().len() > crate::limits::MAX_TEXT_BYTES;
+        for (i, c) in f.iter().enumerate().filter(|_| long) {
             if i != cols.sources && c.len() > crate::limits::MAX_TEXT_BYTES {
                 crate::limits::check_len(
                     cols.names[i],
