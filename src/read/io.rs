@@ -411,7 +411,8 @@ fn newlines(bytes: &[u8]) -> usize {
 }
 
 /// `row-N`, the id of a CSV row without one (what `format!("row-{row}")` writes, without
-/// the formatting machinery: a million rows name themselves).
+/// the formatting machinery: a million rows name themselves), for the Loader and the
+/// claim table alike.
 pub(crate) fn row_id(row: u64) -> String {
     let mut digits = [0u8; 20];
     let (mut n, mut at) = (row, digits.len());
@@ -1199,10 +1200,11 @@ fn csv_claim(
     let build = move || -> Result<Claim> {
         // `sources` is a list: each of its ids is held to the id limit instead. No field
         // is longer than the record: only a long record is looked at field by field.
-        let long = r.as_slice().len() > crate::limits::MAX_TEXT_BYTES;
-        for (name, i) in cols.present().filter(|(n, _)| long && *n != "sources") {
-            if let Some(cell) = r.get(i) {
-                crate::limits::check_len(name, cell, crate::limits::MAX_TEXT_BYTES)?;
+        if r.as_slice().len() > crate::limits::MAX_TEXT_BYTES {
+            for (name, i) in cols.present().filter(|(n, _)| *n != "sources") {
+                if let Some(cell) = r.get(i) {
+                    crate::limits::check_len(name, cell, crate::limits::MAX_TEXT_BYTES)?;
+                }
             }
         }
         if r.len() != cols.width {

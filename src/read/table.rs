@@ -512,7 +512,7 @@ impl ClaimTable {
             ids_seen.insert(id.clone(), p.row_no);
             self.explicit_ids.insert(self.rows.len() as u32, id);
         } else if !ids_seen.is_empty() {
-            let id = format!("row-{}", p.row_no);
+            let id = crate::io::row_id(p.row_no.into());
             if ids_seen.contains_key(id.as_str()) {
                 return Err(duplicate(&id));
             }
@@ -702,7 +702,7 @@ impl ClaimTable {
     #[must_use]
     pub fn claim_id(&self, i: usize) -> String {
         self.explicit_ids.get(&(i as u32)).map_or_else(
-            || format!("row-{}", self.row_nos[i]),
+            || crate::io::row_id(self.row_nos[i].into()),
             std::string::ToString::to_string,
         )
     }
@@ -815,7 +815,7 @@ fn check_row(
     // The id is only spelt out for a message: most rows never need it.
     let id = || {
         explicit.map_or_else(
-            || format!("row-{row}"),
+            || crate::io::row_id(row.into()),
             |c| crate::limits::excerpt(&String::from_utf8_lossy(c)),
         )
     };
@@ -835,14 +835,15 @@ fn check_row(
     let checked = (|| -> Result<(crate::Estimate, &str, &str)> {
         // No field is longer than the record: only a long record is looked at field by
         // field.
-        let long = f.as_slice().len() > crate::limits::MAX_TEXT_BYTES;
-        for (i, c) in f.iter().enumerate().filter(|_| long) {
-            if i != cols.sources && c.len() > crate::limits::MAX_TEXT_BYTES {
-                crate::limits::check_len(
-                    cols.names[i],
-                    &String::from_utf8_lossy(c),
-                    crate::limits::MAX_TEXT_BYTES,
-                )?;
+        if f.as_slice().len() > crate::limits::MAX_TEXT_BYTES {
+            for (i, c) in f.iter().enumerate() {
+                if i != cols.sources && c.len() > crate::limits::MAX_TEXT_BYTES {
+                    crate::limits::check_len(
+                        cols.names[i],
+                        &String::from_utf8_lossy(c),
+                        crate::limits::MAX_TEXT_BYTES,
+                    )?;
+                }
             }
         }
         let quantity = crate::limits::trim(text(cols.quantity, "quantity")?);
