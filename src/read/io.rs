@@ -917,7 +917,7 @@ fn column(name: &str) -> usize {
 /// a plain decimal `digits[.digits]` with at most 15 significant digits is `m / 10^k` with
 /// both exactly representable, so one IEEE division gives the correctly rounded value (the
 /// same as `str::parse`). Anything else returns `None` for the standard parser.
-fn plain_decimal(t: &[u8]) -> Option<f64> {
+pub(crate) fn plain_decimal(t: &[u8]) -> Option<f64> {
     const POW10: [f64; 16] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
     ];

@@ -454,6 +454,19 @@ impl ClaimTable {
         self.row_nos.push(p.row_no);
     }
 
+    /// Interns and stores a [`quick_row`] as record `row_no`.
+    fn store_quick(&mut self, q: &Quick<'_>, row_no: u32) {
+        let qid = self.quantities.id(q.quantity);
+        self.source_start.push(self.source_ids.len() as u32);
+        let sid = self.sources.id(q.source);
+        self.source_ids.push(sid);
+        self.rows.push(Row {
+            quantity: qid,
+            ..q.row
+        });
+        self.row_nos.push(row_no);
+    }
+
     /// Commits a batch of checked rows in order: duplicate ids, interning, storage.
     fn commit_batch(
         &mut self,
@@ -998,10 +1011,9 @@ fn read_header(r: &mut csv::Reader<&[u8]>) -> Result<Cols> {
     Ok(cols)
 }
 
-/// Whether the bytes hold a `"` or a carriage return (`<[u8]>::contains` on bytes is the
-/// standard library's word-at-a-time memchr).
+/// Whether the bytes hold a `"` or a carriage return (one vectorised pass).
 fn has_quote_or_cr(bytes: &[u8]) -> bool {
-    bytes.contains(&b'"') || bytes.contains(&b'\r')
+    memchr::memchr2(b'"', b'\r', bytes).is_some()
 }
 
 /// The pieces of the plain route of [`ClaimTable::load_bytes`], checked and interned:
@@ -1091,12 +1103,76 @@ fn merge_pieces(pieces: Vec<ClaimTable>) -> ClaimTable {
     t
 }
 
+/// A plain line in its usual form, read without the general rules.
+struct Quick<'a> {
+    quantity: &'a [u8],
+    source: &'a [u8],
+    row: Row,
+}
+
+/// The usual row, recognised without the general rules of [`check_row`]: the header
+/// has `low` and `high` and no `id` or `level`; the line has exactly the header's fields;
+/// the quantity and the one source are 1 to [`MAX_ID_BYTES`](crate::limits::MAX_ID_BYTES)
+/// printable ASCII characters other than a space (so trimming keeps them whole and the id
+/// rules pass), the source without `;`; `low`, `high` (and `central`, where the header
+/// has it) are plain decimals (`io::plain_decimal`, the parser `check_row` tries first:
+/// so never negative) with `low ≤ central ≤ high`. Such a row is one `check_row` accepts
+/// with these very figures (no count clipping applies to figures ≥ 0); every other line
+/// (`None`) goes through `check_row`. A unit test holds the two to the same rows on
+/// generated lines.
+fn quick_row<'a>(line: &'a [u8], cols: &Cols) -> Option<Quick<'a>> {
+    if cols.id.is_some() || cols.level.is_some() {
+        return None;
+    }
+    let (lo, hi) = (cols.low?, cols.high?);
+    // Without `id` and `level` a header has at most five columns.
+    let mut f: [&[u8]; 5] = [&[]; 5];
+    let mut n = 0;
+    let mut start = 0;
+    for end in memchr::memchr_iter(b',', line) {
+        *f.get_mut(n)? = &line[start..end];
+        n += 1;
+        start = end + 1;
+    }
+    *f.get_mut(n)? = &line[start..];
+    if n + 1 != cols.width {
+        return None;
+    }
+    let id = |b: &[u8]| {
+        !b.is_empty()
+            && b.len() <= crate::limits::MAX_ID_BYTES
+            && b.iter().all(u8::is_ascii_graphic)
+    };
+    let (quantity, source) = (f[cols.quantity], f[cols.sources]);
+    if !id(quantity) || !id(source) || source.contains(&b';') {
+        return None;
+    }
+    let low = crate::io::plain_decimal(f[lo])?;
+    let high = crate::io::plain_decimal(f[hi])?;
+    let central = match cols.central {
+        Some(c) => crate::io::plain_decimal(f[c])?,
+        None => f64::NAN,
+    };
+    let ordered = low <= high && (cols.central.is_none() || (low <= central && central <= high));
+    ordered.then_some(Quick {
+        quantity,
+        source,
+        row: Row {
+            low,
+            high,
+            central,
+            level: f64::NAN,
+            quantity: 0,
+        },
+    })
+}
+
 /// Checks and interns one piece of plain lines, numbering records from 1 (the merge adds
 /// the records before the piece); `None` at the first row the checked route would refuse.
 fn plain_piece(text: &[u8], cols: &Cols) -> Option<ClaimTable> {
     let mut t = ClaimTable::default();
     // At most a record a line: room for all, so the columns never move while they grow.
-    let lines = text.iter().filter(|&&b| b == b'\n').count()
+    let lines = memchr::memchr_iter(b'\n', text).count()
         + usize::from(text.last().is_some_and(|&b| b != b'\n'));
     t.rows.reserve_exact(lines);
     t.row_nos.reserve_exact(lines);
@@ -1107,13 +1183,16 @@ fn plain_piece(text: &[u8], cols: &Cols) -> Option<ClaimTable> {
     let (mut line, mut row) = (0u32, 0u32);
     let mut rest = text;
     while !rest.is_empty() {
-        let (l, next) = match rest.iter().position(|&b| b == b'\n') {
+        let (l, next) = match memchr::memchr(b'\n', rest) {
             Some(p) => (&rest[..p], &rest[p + 1..]),
             None => (rest, &rest[rest.len()..]),
         };
         rest = next;
         // Empty lines are no records, as for the csv crate; they still count as lines.
-        if !l.is_empty() {
+        if let Some(q) = quick_row(l, cols) {
+            row += 1;
+            t.store_quick(&q, row);
+        } else if !l.is_empty() {
             row += 1;
             record.clear();
             for field in l.split(|&b| b == b',') {
@@ -1131,4 +1210,121 @@ fn plain_piece(text: &[u8], cols: &Cols) -> Option<ClaimTable> {
     }
     t.source_start.push(t.source_ids.len() as u32);
     Some(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::XorShift;
+
+    /// `quick_row` recognises only rows `check_row` accepts, with the same figures and
+    /// names: on generated lines of digits, dots, signs, separators, spaces, letters,
+    /// controls and non-ASCII text, under headers with and without `central`, `id` and
+    /// `level`, in any column order.
+    #[test]
+    fn quick_rows_are_rows_check_row_accepts_alike() {
+        let headers: [&[u8]; 6] = [
+            b"quantity,sources,low,central,high",
+            b"high,low,sources,quantity",
+            b"sources,central,quantity,high,low",
+            b"quantity,sources,low,high,level",
+            b"id,quantity,sources,low,central,high",
+            b"quantity,sources,low",
+        ];
+        let pieces: [&str; 24] = [
+            "0",
+            "7",
+            "12",
+            "3.5",
+            ".5",
+            "5.",
+            "1.25",
+            "999999999999999",
+            "1234567890123456",
+            "-1",
+            "+2",
+            "1e3",
+            "inf",
+            "",
+            " ",
+            ";",
+            "q1",
+            "s 2",
+            "\t",
+            "é",
+            "\u{7}",
+            "..",
+            "nan",
+            "0.000000000000001",
+        ];
+        let (mut quick, mut checked_only) = (0, 0);
+        let mut rng = XorShift::new(0x9e37_79b9);
+        for header in headers {
+            let mut bytes = header.to_vec();
+            bytes.push(b'\n');
+            let (cols, _) = ClaimTable::header_of(&bytes).expect("header");
+            for _ in 0..20_000 {
+                // Mostly well-formed rows (ids and ordered figures), some pieces anywhere.
+                let fields =
+                    cols.width + usize::from(rng.unit() < 0.05) - usize::from(rng.unit() < 0.05);
+                let mut line = String::new();
+                for k in 0..fields {
+                    if k > 0 {
+                        line.push(',');
+                    }
+                    let r = rng.unit();
+                    let figure = [cols.low, cols.central, cols.high].contains(&Some(k));
+                    let cell = if r < 0.9 && figure {
+                        // Ordered more often than not.
+                        let at = [cols.low, cols.central, cols.high]
+                            .iter()
+                            .position(|&c| c == Some(k))
+                            .unwrap_or(0);
+                        let pick = if rng.unit() < 0.7 {
+                            at
+                        } else {
+                            (rng.next_u64() % 3) as usize
+                        };
+                        ["2", "3.5", "5."][pick].to_string()
+                    } else if r < 0.9 && (k == cols.quantity || k == cols.sources) {
+                        format!("x{}", rng.next_u64() % 50)
+                    } else {
+                        let n = 1 + (rng.next_u64() % 3) as usize;
+                        (0..n)
+                            .map(|_| pieces[(rng.next_u64() % pieces.len() as u64) as usize])
+                            .collect()
+                    };
+                    line.push_str(&cell);
+                }
+                let Some(q) = quick_row(line.as_bytes(), &cols) else {
+                    checked_only += 1;
+                    continue;
+                };
+                quick += 1;
+                let mut record = csv::ByteRecord::new();
+                for field in line.as_bytes().split(|&b| b == b',') {
+                    record.push_field(field);
+                }
+                let mut batch = Batch::default();
+                let p = check_row(&cols, &record, 1, 1, &mut batch)
+                    .unwrap_or_else(|e| panic!("`{line}`: quick, but check_row refuses: {e}"));
+                assert!(p.deferred.is_none(), "`{line}`: {:?}", p.deferred);
+                let bytes =
+                    |r: &std::ops::Range<u32>| &batch.arena[r.start as usize..r.end as usize];
+                assert_eq!(bytes(&p.quantity), q.quantity, "`{line}`");
+                let names: Vec<&[u8]> = batch.names[p.names.start as usize..p.names.end as usize]
+                    .iter()
+                    .map(bytes)
+                    .collect();
+                assert_eq!(names, [q.source], "`{line}`");
+                let bits = |r: &Row| [r.low, r.high, r.central, r.level].map(f64::to_bits);
+                assert_eq!(bits(&p.row), bits(&q.row), "`{line}`");
+            }
+        }
+        // Both kinds of line were generated, in number.
+        assert!(
+            quick > 5_000 && checked_only > 5_000,
+            "{quick} quick, {checked_only} not"
+        );
+    }
 }
