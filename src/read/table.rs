@@ -95,6 +95,14 @@ impl Interner {
         id
     }
 
+    /// The id of a name already interned.
+    fn get(&self, bytes: &[u8]) -> Option<u32> {
+        match short_key(bytes) {
+            Some(k) => self.short.get(&k).copied(),
+            None => self.long.get(bytes).copied(),
+        }
+    }
+
     fn id(&mut self, bytes: &[u8]) -> u32 {
         let next = self.names.len() as u32;
         let id = match short_key(bytes) {
@@ -1084,34 +1092,53 @@ fn merge_pieces(pieces: Vec<ClaimTable>) -> ClaimTable {
     t.source_start.reserve_exact(more + 1);
     let mut row0 = t.len() as u32;
     for p in pieces {
-        let qmap: Vec<u32> = p
-            .quantities
-            .names
-            .into_iter()
-            .map(|n| t.quantities.id_owned(n))
-            .collect();
-        let smap: Vec<u32> = p
-            .sources
-            .names
-            .into_iter()
-            .map(|n| t.sources.id_owned(n))
-            .collect();
-        for (i, row) in p.rows.iter().enumerate() {
-            t.rows.push(Row {
-                quantity: qmap[row.quantity as usize],
-                ..*row
-            });
-            t.source_start.push(t.source_ids.len() as u32);
-            let (a, b) = (p.source_start[i] as usize, p.source_start[i + 1] as usize);
-            t.source_ids
-                .extend(p.source_ids[a..b].iter().map(|&s| smap[s as usize]));
-            t.row_nos.push(row0 + p.row_nos[i]);
-        }
+        let qmap = intern_all(&mut t.quantities, p.quantities.names);
+        let smap = intern_all(&mut t.sources, p.sources.names);
+        extend_mapped(&mut t.rows, &p.rows, |row| Row {
+            quantity: qmap[row.quantity as usize],
+            ..*row
+        });
+        // Row i's sources start where the table's end, plus where they start in the piece.
+        let before = t.source_ids.len() as u32;
+        let starts = &p.source_start[..p.rows.len()];
+        extend_mapped(&mut t.source_start, starts, |&a| before + a);
+        extend_mapped(&mut t.source_ids, &p.source_ids, |&s| smap[s as usize]);
+        extend_mapped(&mut t.row_nos, &p.row_nos, |&r| row0 + r);
         row0 += p.rows.len() as u32;
     }
     t.source_start.push(t.source_ids.len() as u32);
     t.plain = true;
     t
+}
+
+/// Interns another piece's `names` (distinct, in their order of first appearance) into
+/// `into` and returns their ids there: the ids `id_owned` would give them one by one.
+/// The names already there (most, in a large file) are looked up first, side by side on
+/// every core with the `parallel` feature; only the new ones are then interned, in order.
+fn intern_all(into: &mut Interner, names: Vec<Box<str>>) -> Vec<u32> {
+    let mut found = Vec::new();
+    extend_mapped(&mut found, &names, |n| into.get(n.as_bytes()));
+    names
+        .into_iter()
+        .zip(found)
+        .map(|(n, id)| id.unwrap_or_else(|| into.id_owned(n)))
+        .collect()
+}
+
+/// `out.extend(items.iter().map(f))`: on every core with the `parallel` feature, with the
+/// same result (the items keep their order).
+fn extend_mapped<T: Sync, U: Send>(
+    out: &mut Vec<U>,
+    items: &[T],
+    f: impl Fn(&T) -> U + Sync + Send,
+) {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        out.par_extend(items.par_iter().map(f));
+    }
+    #[cfg(not(feature = "parallel"))]
+    out.extend(items.iter().map(f));
 }
 
 /// A plain line in its usual form, read without the general rules.
@@ -1248,6 +1275,11 @@ mod tests {
             }
         }
         assert_eq!(by_ref.names.len(), names.len());
+        for (k, n) in names.iter().enumerate() {
+            assert_eq!(by_ref.get(n.as_bytes()), Some(k as u32), "{n:?}");
+        }
+        assert_eq!(by_ref.get(b"abcdefghijklmnopqrstuv"), None);
+        assert_eq!(by_ref.get(b"b"), None);
         assert!(by_ref.names.iter().zip(&names).all(|(a, b)| **a == **b));
     }
 
