@@ -1167,10 +1167,12 @@ fn quick_row<'a>(line: &'a [u8], cols: &Cols) -> Option<Quick<'a>> {
     let mut f: [&[u8]; 5] = [&[]; 5];
     let mut n = 0;
     let mut start = 0;
-    for end in memchr::memchr_iter(b',', line) {
-        *f.get_mut(n)? = &line[start..end];
-        n += 1;
-        start = end + 1;
+    for (i, &b) in line.iter().enumerate() {
+        if b == b',' {
+            *f.get_mut(n)? = &line[start..i];
+            n += 1;
+            start = i + 1;
+        }
     }
     *f.get_mut(n)? = &line[start..];
     if n + 1 != cols.width {
