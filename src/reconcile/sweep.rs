@@ -12,7 +12,14 @@ use crate::interval::{Cut, Interval};
 const SCALE: f64 = 4_294_967_296.0;
 
 pub(crate) fn fixed(w: f64) -> i128 {
-    (w * SCALE).round() as i128
+    let x = (w * SCALE).round();
+    // An integer below 2⁶³ in magnitude converts exactly through i64, which is one
+    // instruction; the direct conversion to i128 is a library call.
+    if x.abs() < 9.0e18 {
+        x as i64 as i128
+    } else {
+        x as i128
+    }
 }
 
 /// One piece of the support profile: the claims' weight covering every value of `interval`.
@@ -59,13 +66,21 @@ impl Sweep {
 /// event at index b of the sorted events) is open at a clique found at event index t iff
 /// a < t ≤ b, so one binary search over the sorted clique positions per interval decides
 /// it. O(n log n) however many cliques tie.
-fn mark_top(events: &[u128], top_at: &[u32], n: usize, in_top: &mut Vec<bool>) {
+fn mark_top(
+    events: &[u128],
+    top_at: &[u32],
+    n: usize,
+    start: &mut Vec<u32>,
+    in_top: &mut Vec<bool>,
+) {
     in_top.clear();
     in_top.resize(n, false);
     if top_at.is_empty() {
         return;
     }
-    let mut start = vec![0u32; n];
+    // Each interval's start event index (set before its end event is reached).
+    start.clear();
+    start.resize(n, 0);
     for (k, &e) in events.iter().enumerate() {
         let (kind, i) = ((e >> 32) as u8 & 1, e as u32 as usize);
         if kind == 1 {
@@ -85,6 +100,7 @@ pub(crate) struct Scratch {
     position: Vec<usize>,
     active: Vec<usize>,
     fixed: Vec<i128>,
+    start: Vec<u32>,
 }
 
 impl Scratch {
@@ -272,5 +288,48 @@ pub(crate) fn sweep(
             }
         }
     }
-    mark_top(&s.events, &out.top_at, n, &mut out.in_top);
+    mark_top(&s.events, &out.top_at, n, &mut s.start, &mut out.in_top);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `fixed` is the direct conversion `(w · 2³²).round() as i128` everywhere: about the
+    /// switch between its two conversions at 9·10¹⁸, at the ends of i64, beyond them, and
+    /// for NaN and the infinities.
+    #[test]
+    fn fixed_point_weights_are_the_direct_conversion() {
+        let direct = |w: f64| (w * SCALE).round() as i128;
+        let edge = 9.0e18 / SCALE;
+        let mut ws = vec![
+            0.0,
+            -0.0,
+            1.0,
+            0.5,
+            1e-10,
+            2.5 / SCALE,
+            -2.5 / SCALE,
+            edge,
+            -edge,
+            edge * (1.0 - f64::EPSILON),
+            edge * (1.0 + f64::EPSILON),
+            i64::MAX as f64 / SCALE,
+            i64::MIN as f64 / SCALE,
+            1e30,
+            -1e30,
+            f64::MAX,
+            f64::MIN,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        let mut rng = crate::testing::XorShift::new(5);
+        ws.extend(
+            (0..10_000).map(|_| (rng.unit() - 0.5) * 10f64.powi((rng.next_u64() % 60) as i32 - 20)),
+        );
+        for w in ws {
+            assert_eq!(fixed(w), direct(w), "{w:e}");
+        }
+    }
 }
