@@ -52,42 +52,58 @@ use crate::pool;
 use crate::pool::meta::{MetaOptions, Method, Study, fit_core};
 use crate::reconcile::{Verdict, Work, core};
 
-/// Interns strings as dense `u32` ids. A name of at most 15 bytes (the usual id) is its
-/// own key, packed with its length into two words, so a lookup hashes and compares two
-/// words in a 24-byte bucket instead of chasing a pointer (interning is the load's hot
-/// spot, and a table of 100,000 quantities must stay small to stay in cache); longer names
-/// are keyed by their bytes.
+/// Interns strings as dense `u32` ids. A name of at most 11 bytes (the usual id) is its
+/// own key, packed with its length into three 32-bit words, so a lookup hashes and
+/// compares them in a 16-byte bucket instead of chasing a pointer (interning is the load's
+/// hot spot, and a table of 100,000 quantities must stay small to stay in cache); a name
+/// of 12 to 15 bytes is packed into two 64-bit words (24-byte buckets); longer names are
+/// keyed by their bytes.
 #[derive(Debug, Default, Clone)]
 struct Interner {
-    short: FxHashMap<[u64; 2], u32>,
+    short: FxHashMap<[u32; 3], u32>,
+    mid: FxHashMap<[u64; 2], u32>,
     long: FxHashMap<Box<[u8]>, u32>,
     names: Vec<Box<str>>,
 }
 
-/// The key of a name of at most 15 bytes: its bytes, then zeros, its length in the last
-/// byte (so `a` and `a\0` differ).
+/// A name as its [`Interner`] key: its bytes, then zeros, its length in the last byte (so
+/// `a` and `a\0` differ), in the smallest words that hold them; `Long` past 15 bytes.
+enum Packed {
+    Short([u32; 3]),
+    Mid([u64; 2]),
+    Long,
+}
+
 #[inline]
-fn short_key(bytes: &[u8]) -> Option<[u64; 2]> {
-    if bytes.len() > 15 {
-        return None;
+fn pack(bytes: &[u8]) -> Packed {
+    let n = bytes.len();
+    if n > 15 {
+        return Packed::Long;
     }
     let mut a = [0u8; 16];
-    a[..bytes.len()].copy_from_slice(bytes);
-    a[15] = bytes.len() as u8;
-    let (lo, hi) = a.split_at(8);
-    Some([
-        u64::from_le_bytes(lo.try_into().ok()?),
-        u64::from_le_bytes(hi.try_into().ok()?),
-    ])
+    a[..n].copy_from_slice(bytes);
+    if n <= 11 {
+        a[11] = n as u8;
+        let w = |k: usize| u32::from_le_bytes([a[4 * k], a[4 * k + 1], a[4 * k + 2], a[4 * k + 3]]);
+        Packed::Short([w(0), w(1), w(2)])
+    } else {
+        a[15] = n as u8;
+        let w = |k: usize| {
+            let b = |i: usize| u64::from(a[8 * k + i]) << (8 * i);
+            (0..8).fold(0, |x, i| x | b(i))
+        };
+        Packed::Mid([w(0), w(1)])
+    }
 }
 
 impl Interner {
     /// [`id`](Interner::id) of a name already owned (no copy when it is new).
     fn id_owned(&mut self, name: Box<str>) -> u32 {
         let next = self.names.len() as u32;
-        let id = match short_key(name.as_bytes()) {
-            Some(k) => *self.short.entry(k).or_insert(next),
-            None => *self.long.entry(name.as_bytes().into()).or_insert(next),
+        let id = match pack(name.as_bytes()) {
+            Packed::Short(k) => *self.short.entry(k).or_insert(next),
+            Packed::Mid(k) => *self.mid.entry(k).or_insert(next),
+            Packed::Long => *self.long.entry(name.as_bytes().into()).or_insert(next),
         };
         if id == next {
             self.names.push(name);
@@ -97,17 +113,19 @@ impl Interner {
 
     /// The id of a name already interned.
     fn get(&self, bytes: &[u8]) -> Option<u32> {
-        match short_key(bytes) {
-            Some(k) => self.short.get(&k).copied(),
-            None => self.long.get(bytes).copied(),
+        match pack(bytes) {
+            Packed::Short(k) => self.short.get(&k).copied(),
+            Packed::Mid(k) => self.mid.get(&k).copied(),
+            Packed::Long => self.long.get(bytes).copied(),
         }
     }
 
     fn id(&mut self, bytes: &[u8]) -> u32 {
         let next = self.names.len() as u32;
-        let id = match short_key(bytes) {
-            Some(k) => *self.short.entry(k).or_insert(next),
-            None => match self.long.get(bytes) {
+        let id = match pack(bytes) {
+            Packed::Short(k) => *self.short.entry(k).or_insert(next),
+            Packed::Mid(k) => *self.mid.entry(k).or_insert(next),
+            Packed::Long => match self.long.get(bytes) {
                 Some(&id) => id,
                 None => *self.long.entry(bytes.into()).or_insert(next),
             },
@@ -1257,7 +1275,7 @@ mod tests {
     use super::*;
     use crate::testing::XorShift;
 
-    /// Names of every length about the short-key limit, with trailing NULs and shared
+    /// Names of every length about the key limits (11 and 15 bytes), with trailing NULs and shared
     /// prefixes, get one id each, numbered by first appearance, whether interned by
     /// reference or owned.
     #[test]
