@@ -278,31 +278,9 @@ impl Claim {
                 field: "sources",
             });
         }
-        // Few sources (the usual claim names one): a scan of the ones before; many: a
-        // set, not a scan, since a claim may name 100,000 sources.
-        let few = sources.len() <= 8;
-        let mut seen = std::collections::HashSet::new();
-        for (k, s) in sources.iter().enumerate() {
-            if crate::limits::trim(s).is_empty() {
-                return Err(Error::Empty {
-                    at: at(),
-                    field: "sources",
-                });
-            }
-            crate::limits::check_source_id_str("sources", s).map_err(|e| e.at(at()))?;
-            let repeated = if few {
-                sources[..k].contains(s)
-            } else {
-                !seen.insert(s.as_str())
-            };
-            if repeated {
-                return Err(Error::DuplicateId {
-                    at: at(),
-                    what: "source in claim",
-                    id: s.clone(),
-                });
-            }
-        }
+        // A blank source is refused by the id check (as `Error::Empty`).
+        crate::limits::check_source_ids(sources.iter().map(String::as_str))
+            .map_err(|e| e.at(at()))?;
         Ok(Claim {
             id,
             quantity,

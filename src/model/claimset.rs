@@ -129,9 +129,8 @@ impl ClaimSet {
     /// unknown source, [`Error::UnitClash`] when the claim states another unit,
     /// [`Error::Negative`] for a negative figure of a count.
     pub fn add_claim(&mut self, mut claim: Claim) -> Result<()> {
-        self.check_claim(&mut claim)?;
-        self.claim_index.insert(claim.id.clone(), self.claims.len());
-        self.claims.push(claim);
+        self.check_and_index(&mut claim)?;
+        self.push_indexed(claim);
         Ok(())
     }
 

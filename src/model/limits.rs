@@ -64,6 +64,32 @@ pub(crate) fn check_source_id_str(field: &'static str, s: &str) -> Result<()> {
     Ok(())
 }
 
+/// Checks a claim's source ids in order, each as a source id
+/// ([`check_source_id_str`]) and then against the ones before it
+/// ([`Error::DuplicateId`]), and returns the first problem. Few sources (the usual claim
+/// names one) are compared with the ones before; many go through a set, since a claim may
+/// name 100,000.
+pub(crate) fn check_source_ids<'a>(names: impl Iterator<Item = &'a str> + Clone) -> Result<()> {
+    let few = names.clone().nth(8).is_none();
+    let mut seen = std::collections::HashSet::new();
+    for (k, n) in names.clone().enumerate() {
+        check_source_id_str("sources", n)?;
+        let repeated = if few {
+            names.clone().take(k).any(|m| m == n)
+        } else {
+            !seen.insert(n)
+        };
+        if repeated {
+            return Err(Error::DuplicateId {
+                at: Location::Unknown,
+                what: "source in claim",
+                id: n.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Checks an id: not blank, not too long, no control or bidi characters. Commas are
 /// allowed (`cleveland, ohio`); source ids are checked further by [`check_source_id`].
 pub(crate) fn check_id(field: &'static str, s: String) -> Result<String> {

@@ -82,17 +82,14 @@ fn pack(bytes: &[u8]) -> Packed {
     }
     let mut a = [0u8; 16];
     a[..n].copy_from_slice(bytes);
+    let last = if n <= 11 { 11 } else { 15 };
+    a[last] = n as u8;
+    // The words, little-endian, are slices of one 128-bit number.
+    let x = u128::from_le_bytes(a);
     if n <= 11 {
-        a[11] = n as u8;
-        let w = |k: usize| u32::from_le_bytes([a[4 * k], a[4 * k + 1], a[4 * k + 2], a[4 * k + 3]]);
-        Packed::Short([w(0), w(1), w(2)])
+        Packed::Short([x as u32, (x >> 32) as u32, (x >> 64) as u32])
     } else {
-        a[15] = n as u8;
-        let w = |k: usize| {
-            let b = |i: usize| u64::from(a[8 * k + i]) << (8 * i);
-            (0..8).fold(0, |x, i| x | b(i))
-        };
-        Packed::Mid([w(0), w(1)])
+        Packed::Mid([x as u64, (x >> 64) as u64])
     }
 }
 
@@ -478,28 +475,32 @@ impl ClaimTable {
     /// Interns and stores a checked row (its names in `arena`).
     fn store(&mut self, arena: &[u8], names: &[std::ops::Range<u32>], p: &Pending) {
         let bytes = |r: &std::ops::Range<u32>| &arena[r.start as usize..r.end as usize];
-        let qid = self.quantities.id(bytes(&p.quantity));
-        self.source_start.push(self.source_ids.len() as u32);
-        for name in &names[p.names.start as usize..p.names.end as usize] {
-            let sid = self.sources.id(bytes(name));
-            self.source_ids.push(sid);
-        }
-        self.rows.push(Row {
-            quantity: qid,
-            ..p.row
-        });
-        self.row_nos.push(p.row_no);
+        let sources = names[p.names.start as usize..p.names.end as usize].iter();
+        self.push(bytes(&p.quantity), sources.map(bytes), p.row, p.row_no);
     }
 
     /// Interns and stores a [`quick_row`] as record `row_no`.
     fn store_quick(&mut self, q: &Quick<'_>, row_no: u32) {
-        let qid = self.quantities.id(q.quantity);
+        self.push(q.quantity, std::iter::once(q.source), q.row, row_no);
+    }
+
+    /// Interns a row's quantity and sources and appends it as record `row_no`.
+    fn push<'a>(
+        &mut self,
+        quantity: &[u8],
+        sources: impl Iterator<Item = &'a [u8]>,
+        row: Row,
+        row_no: u32,
+    ) {
+        let qid = self.quantities.id(quantity);
         self.source_start.push(self.source_ids.len() as u32);
-        let sid = self.sources.id(q.source);
-        self.source_ids.push(sid);
+        for name in sources {
+            let sid = self.sources.id(name);
+            self.source_ids.push(sid);
+        }
         self.rows.push(Row {
             quantity: qid,
-            ..q.row
+            ..row
         });
         self.row_nos.push(row_no);
     }
@@ -927,24 +928,7 @@ fn check_row(
             crate::limits::check_id_str("id", crate::limits::trim(text(i, "id")?))?;
         }
         crate::limits::check_id_str("quantity", quantity)?;
-        // Few sources: compare with the ones before; many: a set (a row may name 100,000).
-        let few = names().nth(8).is_none();
-        let mut seen = std::collections::HashSet::new();
-        for (k, n) in names().enumerate() {
-            crate::limits::check_source_id_str("sources", n)?;
-            let repeated = if few {
-                names().take(k).any(|m| m == n)
-            } else {
-                !seen.insert(n)
-            };
-            if repeated {
-                return Err(Error::DuplicateId {
-                    at: Location::Unknown,
-                    what: "source in claim",
-                    id: n.to_string(),
-                });
-            }
-        }
+        crate::limits::check_source_ids(names())?;
         Ok((e, quantity, sources))
     })();
     let (estimate, quantity, sources) = checked.map_err(|e| e.at(at()))?;
