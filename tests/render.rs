@@ -354,4 +354,15 @@ fn a_failing_writer_stops_the_streamed_report_with_its_error() {
         .reconcile_to_compact_json(&set, Full(100))
         .unwrap_err();
     assert_eq!(e.kind(), std::io::ErrorKind::StorageFull);
+    // Past the first chunk of quantities, where the writing of one chunk overlaps the
+    // reconciling of the next, in parallel and on one thread.
+    let many = ClaimSet::from_csv_str(&six_hundred_quantities()).unwrap();
+    for reconciler in [Reconciler::new(), Reconciler::new().sequential()] {
+        for room in [100, 300_000] {
+            let e = reconciler
+                .reconcile_to_compact_json(&many, Full(room))
+                .unwrap_err();
+            assert_eq!(e.kind(), std::io::ErrorKind::StorageFull, "room {room}");
+        }
+    }
 }

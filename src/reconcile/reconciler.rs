@@ -639,14 +639,16 @@ impl Reconciler {
     /// is written as soon as it is made and dropped, keeping only what the sources' track
     /// records need (each current claim's sources, stance and figures). At 10⁶ claims
     /// this is how the `crosscheck` tool writes `--format json` within about half the
-    /// memory of a whole [`Reconciliation`] (BENCHMARKS.md).
+    /// memory of a whole [`Reconciliation`] (BENCHMARKS.md). Quantities go in chunks of
+    /// 256; in parallel, the calling thread writes one chunk while the thread pool
+    /// reconciles the next.
     ///
     /// With learned reliability ([`Reconciler::with_learned_reliability`]), which adds a
     /// line to every quantity from all of them, it reconciles first and then writes.
     ///
     /// # Errors
     ///
-    /// A write error of `out` (reconciling stops there).
+    /// A write error of `out` (reconciling stops at the end of the chunk under way).
     pub fn reconcile_to_compact_json(
         &self,
         set: &ClaimSet,
@@ -658,16 +660,17 @@ impl Reconciler {
         let (mut jobs, mut unclaimed) = jobs(set);
         let mut kept: Vec<Slim> = Vec::new();
         let mut started = false;
-        // Jobs are in the order of the report's list.
-        for chunk in jobs.chunks_mut(256) {
-            let results = self.run(set, chunk, |r| {
+        let one_chunk = |chunk: &mut [(&Quantity, Vec<&Claim>)]| {
+            self.run(set, chunk, |r| {
                 r.map(|r| {
                     // About 8 KB a quantity of ten claims: room for it at once.
                     let mut text = Vec::with_capacity(16 * 1024);
                     crate::compact::write_vec(&r, COMPACT_OMIT, &mut text)
                         .map(|()| (text, r.slim()))
                 })
-            });
+            })
+        };
+        let mut write_chunk = |results: Vec<(String, Option<serde_json::Result<Streamed>>)>| {
             for (id, r) in results {
                 match r {
                     Some(r) => {
@@ -680,7 +683,19 @@ impl Reconciler {
                     None => unclaimed.push(id),
                 }
             }
+            std::io::Result::Ok(())
+        };
+        // Jobs are in the order of the report's list. In parallel, this thread writes
+        // each chunk while the pool reconciles the next one.
+        let mut pending = None;
+        for chunk in jobs.chunks_mut(256) {
+            let results = self.overlapped(
+                || one_chunk(chunk),
+                || pending.take().map_or(Ok(()), &mut write_chunk),
+            )?;
+            pending = Some(results);
         }
+        pending.map_or(Ok(()), &mut write_chunk)?;
         let views: Vec<crate::reliability::QuantityView<'_>> =
             kept.iter().map(Slim::view).collect();
         let (rest, _) = self.rest(set, &views, unclaimed);
@@ -695,6 +710,29 @@ impl Reconciler {
             out.write_all(b",")?;
         }
         out.write_all(tail.get(1..).unwrap_or(b"}"))
+    }
+
+    /// `work` and `write` at once: `work` in the thread pool while this thread runs
+    /// `write` (with the `parallel` feature, unless sequential), else one after the other.
+    /// `write`'s error is returned once `work` is done.
+    fn overlapped<T: Send>(
+        &self,
+        work: impl FnOnce() -> T + Send,
+        write: impl FnOnce() -> std::io::Result<()>,
+    ) -> std::io::Result<T> {
+        #[cfg(feature = "parallel")]
+        if self.parallel {
+            let mut done = None;
+            let written = rayon::in_place_scope(|s| {
+                s.spawn(|_| done = Some(work()));
+                write()
+            });
+            written?;
+            // The scope returns once its job is done.
+            return done.ok_or_else(|| std::io::Error::other("a reconciling job did not finish"));
+        }
+        write()?;
+        Ok(work())
     }
 
     /// Reconciles each job (in parallel unless sequential), passing each report through
@@ -898,6 +936,9 @@ impl QuantityReport {
         }
     }
 }
+
+/// A quantity's report as compact JSON text, and what the rest of the report needs of it.
+type Streamed = (Vec<u8>, Slim);
 
 /// A quantity's report reduced to what the sources' track records read.
 struct Slim {
