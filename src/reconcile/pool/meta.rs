@@ -694,11 +694,32 @@ struct Lanes<const L: usize> {
     lsw: [f64; L],
 }
 
+impl<const L: usize> Lanes<L> {
+    /// The first `out.len()` lanes as grid points (see [`pruned_grid`]) of k studies whose
+    /// largest squared effect is `ymax2`.
+    fn fill(&self, out: &mut [GridPoint], k: usize, ymax2: f64) {
+        for (j, p) in out.iter_mut().enumerate().take(L) {
+            *p = GridPoint {
+                value: self.value[j],
+                sln: self.sln[j],
+                // Every |ln(vᵢ + τ²)| ≤ 70 in the plain range.
+                scale: 70.0 * k as f64
+                    + self.sln[j].abs()
+                    + self.rss[j]
+                    + self.lsw[j].abs()
+                    + self.sw[j] * ymax2
+                    + 1.0,
+            };
+        }
+    }
+}
+
 /// [`log_likelihood`] at up to `L` points (`points`, the last repeated to fill the lanes),
 /// every term in the range of [`plain_range`]: each point's arithmetic is that of
 /// [`log_likelihood`], in the same order (so the same bits, as a test checks), with the
 /// points' divisions and products side by side where the compiler can run them in SIMD
 /// lanes. `kept` holds a row a study.
+#[inline(always)]
 fn lanes<const L: usize>(
     studies: &[Study],
     kept: &mut [[f64; L]],
@@ -758,58 +779,90 @@ fn lanes<const L: usize>(
     out
 }
 
-/// [`scan`], skipping the grid points that provably cannot be its maximum: every point it
-/// evaluates has [`scan`]'s bits and the others are `−∞`, so the first point of highest
-/// value is [`scan`]'s (a test holds the two to that).
-///
-/// Eight points spread over the grid are evaluated first. Between two evaluated points
-/// a < b, every τ² has ℓ(τ²) ≤ ℓ(b) + ½ (Σ ln(vᵢ + b) − Σ ln(vᵢ + a)): −½ Σ ln(vᵢ + τ²)
-/// falls as τ² grows, and both the residual sum of squares (a minimum over μ of sums whose
-/// every term falls as τ² grows) and REML's Σ 1/(vᵢ + τ²) are at least their values at b.
-/// A cell whose bound lies below the best value found by more than a margin covering the
-/// rounding of every figure involved (2¹¹ units in the last place of the largest, times
-/// k + 4) holds no point that could reach or tie it; the other cells are evaluated, highest
-/// bound first. Near a flat maximum (τ² = 0, the small grid points within rounding of each
-/// other) nothing is skipped, so even an argmax that rounding decides is [`scan`]'s.
+/// [`scan`], skipping the grid points that provably cannot be its maximum (see
+/// [`pruned_grid`]): every point it evaluates has [`scan`]'s bits and the others are
+/// `−∞`, so the first (and the last) point of highest value is [`scan`]'s, as a test
+/// checks.
 fn scan_pruned<const N: usize>(studies: &[Study], grid: &[f64; N], reml: bool) -> [f64; N] {
-    const COARSE: usize = 8;
-    const CELL: usize = 6;
     let k = studies.len();
-    // A cell holds at most CELL points when N − 1 ≤ (CELL + 1)(COARSE − 1).
-    if N <= COARSE
-        || N - 1 > (CELL + 1) * (COARSE - 1)
-        || k > 1 << 20
-        || !(grid[0] >= 0.0 && grid.windows(2).all(|w| w[0] < w[1]))
-        || !plain_up_to(studies, grid[N - 1])
-    {
+    // The grid's top is its last point when it increases, which `pruned_grid` checks
+    // before evaluating any point.
+    if !plain_up_to(studies, grid[N - 1]) {
         return scan(studies, grid, reml);
+    }
+    let ymax2 = studies.iter().fold(0.0f64, |m, s| m.max(s.y * s.y));
+    let mut kept8 = Kept::<8>::new(k);
+    let mut kept6 = Kept::<6>::new(k);
+    let pruned = pruned_grid(grid, k, |points, out| {
+        if points.len() <= 6 {
+            lanes(studies, kept6.get(), points, reml).fill(out, k, ymax2);
+        } else {
+            lanes(studies, kept8.get(), points, reml).fill(out, k, ymax2);
+        }
+    });
+    pruned.unwrap_or_else(|| scan(studies, grid, reml))
+}
+
+/// A point of a likelihood grid: the value, Σ ln(vᵢ + τ²) (to rounding) and a bound on
+/// the magnitude of the terms behind both, which sets the rounding margin.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct GridPoint {
+    pub value: f64,
+    pub sln: f64,
+    pub scale: f64,
+}
+
+/// The values of a (restricted or profile) log-likelihood of k studies on an increasing
+/// grid of τ² ≥ 0, evaluated only where the maximum may lie, the other points `−∞`; `None`
+/// when it cannot decide (a figure is not finite), and the caller evaluates every point.
+/// `eval(points, out)` fills `out[j]` for `points[j]`, up to eight points a call.
+///
+/// The likelihood must be ℓ(τ²) = −½ Σ ln(vᵢ + τ²) − ½ R(τ²) [− ½ ln Σ 1/(vᵢ + τ²)], with
+/// R the smallest over μ of Σ (yᵢ − μ)²/(vᵢ + τ²) (REML's, ML's, and the censored fit's
+/// without bounds). Then between two points a < b every τ² has
+/// ℓ(τ²) ≤ ℓ(b) + ½ (Σ ln(vᵢ + b) − Σ ln(vᵢ + a)): −½ Σ ln(vᵢ + τ²) falls as τ² grows, and
+/// R and Σ 1/(vᵢ + τ²) are at least their values at b (every term of the sums falls as τ²
+/// grows). Eight points spread over the grid are evaluated first; a cell between two of
+/// them whose bound lies below the best value found by more than a margin covering the
+/// rounding of every figure involved (2¹¹ units in the last place of the largest scale,
+/// times k + 4) holds no point that could reach or tie that value; the other cells are
+/// evaluated, highest bound first. Near a flat maximum (at τ² = 0, the small grid points
+/// within rounding of each other) nothing is skipped, so even a maximum that rounding
+/// decides is the full grid's.
+pub(crate) fn pruned_grid<const N: usize>(
+    grid: &[f64; N],
+    k: usize,
+    mut eval: impl FnMut(&[f64], &mut [GridPoint]),
+) -> Option<[f64; N]> {
+    const COARSE: usize = 8;
+    // A cell holds at most 6 points when N − 1 ≤ 7 (COARSE − 1).
+    if N <= COARSE || N - 1 > 7 * (COARSE - 1) || k > 1 << 20 {
+        return None;
+    }
+    if !(grid[0] >= 0.0 && grid.windows(2).all(|w| w[0] < w[1])) {
+        return None;
     }
     let coarse: [usize; COARSE] = std::array::from_fn(|i| i * (N - 1) / (COARSE - 1));
-    let mut kept = Kept::<COARSE>::new(k);
-    let first = lanes(studies, kept.get(), &coarse.map(|i| grid[i]), reml);
-    let ymax2 = studies.iter().fold(0.0f64, |m, s| m.max(s.y * s.y));
-    let mut scale = 0.0f64;
-    for j in 0..COARSE {
-        let (sln, rss, sw, lsw) = (first.sln[j], first.rss[j], first.sw[j], first.lsw[j]);
-        // Every |ln(vᵢ + τ²)| ≤ 70 in the plain range.
-        scale = scale.max(70.0 * k as f64 + sln.abs() + rss + lsw.abs() + sw * ymax2 + 1.0);
-    }
+    let mut first = [GridPoint::default(); COARSE];
+    eval(&coarse.map(|i| grid[i]), &mut first);
+    let scale = first.iter().fold(0.0f64, |m, p| m.max(p.scale));
     let margin = 2048.0 * f64::EPSILON * (k as f64 + 4.0) * scale;
-    if !(margin.is_finite() && first.value.iter().all(|v| v.is_finite())) {
-        return scan(studies, grid, reml);
+    let finite = |p: &GridPoint| p.value.is_finite() && p.sln.is_finite();
+    if !(margin.is_finite() && first.iter().all(finite)) {
+        return None;
     }
     let mut out = [f64::NEG_INFINITY; N];
     let mut best = f64::NEG_INFINITY;
-    for (j, &i) in coarse.iter().enumerate() {
-        out[i] = first.value[j];
-        best = best.max(first.value[j]);
+    for (p, &i) in first.iter().zip(&coarse) {
+        out[i] = p.value;
+        best = best.max(p.value);
     }
     let mut cells: [(f64, usize); COARSE - 1] = std::array::from_fn(|j| {
-        let bound = first.value[j + 1] + 0.5 * (first.sln[j + 1] - first.sln[j]);
+        let bound = first[j + 1].value + 0.5 * (first[j + 1].sln - first[j].sln);
         (bound, j)
     });
     cells.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut kept = Kept::<CELL>::new(k);
+    let mut inner_points = [GridPoint::default(); 6];
     for (bound, j) in cells {
         // Skipped only when provably below (a NaN bound is evaluated).
         if bound + margin < best {
@@ -819,16 +872,17 @@ fn scan_pruned<const N: usize>(studies: &[Study], grid: &[f64; N], reml: bool) -
         if inner.is_empty() {
             continue;
         }
-        let block = lanes(studies, kept.get(), &grid[inner.clone()], reml);
-        if block.value.iter().any(|v| !v.is_finite()) {
-            return scan(studies, grid, reml);
+        let got = &mut inner_points[..inner.len()];
+        eval(&grid[inner.clone()], got);
+        if !got.iter().all(|p| p.value.is_finite()) {
+            return None;
         }
-        for (n, i) in inner.enumerate() {
-            out[i] = block.value[n];
-            best = best.max(block.value[n]);
+        for (p, i) in got.iter().zip(inner) {
+            out[i] = p.value;
+            best = best.max(p.value);
         }
     }
-    out
+    Some(out)
 }
 
 /// Σ ln tᵢ of positive numbers as the logarithm of their product, kept as a mantissa and
