@@ -2,6 +2,13 @@
 //!
 //! Exit codes: 0 success, 1 bad input (every problem listed on stderr), 2 usage.
 
+// mimalloc (built without transparent huge pages, whose zeroing tripled the system time
+// here) for the tool: a report of a million claims allocates tens of millions of small
+// strings and vectors on every core, and glibc's malloc and free were 15-19 % of the
+// samples; 23 % less wall time on the 1M numeric workload (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
