@@ -108,6 +108,21 @@ fn string(buf: &mut Vec<u8>, s: &str) -> Json<()> {
     Ok(())
 }
 
+/// A struct field's name as an object key, `"name":`.
+#[inline]
+fn key_colon(buf: &mut Vec<u8>, name: &str) -> Json<()> {
+    if needs_escape(name.as_bytes()) {
+        escaped(buf, name)?;
+        buf.push(b':');
+        return Ok(());
+    }
+    buf.reserve(name.len() + 3);
+    buf.push(b'"');
+    buf.extend_from_slice(name.as_bytes());
+    buf.extend_from_slice(b"\":");
+    Ok(())
+}
+
 /// A string with something to escape, by serde_json (rare: kept out of the hot path).
 #[cold]
 #[inline(never)]
@@ -126,19 +141,19 @@ fn needs_escape(bytes: &[u8]) -> bool {
         let below = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGH;
         below(w, 0x20) | below(w ^ (ONES * 0x22), 1) | below(w ^ (ONES * 0x5c), 1) != 0
     };
-    let mut words = bytes.chunks_exact(8);
-    for c in &mut words {
+    let word = |c: &[u8]| {
         let mut w = [0u8; 8];
         w.copy_from_slice(c);
-        if hit(u64::from_le_bytes(w)) {
-            return true;
-        }
+        u64::from_le_bytes(w)
+    };
+    let n = bytes.len();
+    if n < 8 {
+        // Byte by byte: a short string's tail copied into a word cost a `memcpy` call.
+        return bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
     }
-    // The rest, padded with a letter.
-    let rest = words.remainder();
-    let mut w = [b'a'; 8];
-    w[..rest.len()].copy_from_slice(rest);
-    hit(u64::from_le_bytes(w))
+    // Whole words, then the last eight bytes (overlapping the words already read: the
+    // answer is a yes/no over all bytes).
+    bytes.chunks_exact(8).any(|c| hit(word(c))) || hit(word(&bytes[n - 8..]))
 }
 
 /// A list, object or variant being written. `close` ends it: `]`, `}`, or with the
@@ -171,8 +186,7 @@ impl<W: std::io::Write> Compound<'_, W> {
             return Ok(());
         }
         self.comma();
-        string(&mut self.w.buf, key)?;
-        self.w.buf.push(b':');
+        key_colon(&mut self.w.buf, key)?;
         v.serialize(&mut *self.w)?;
         self.w.piece_done()
     }
