@@ -270,8 +270,9 @@ fn profile_grid(p: &mut Problem<'_>, grid: &[f64; 49], (lo, hi): (f64, f64)) -> 
 
 /// Fits the censored random-effects likelihood; `None` when no finite maximum exists.
 ///
-/// Cost: O(n) a likelihood evaluation; a fit takes the 49 of the grid, those of Brent's
-/// search in the best grid cell (typically 10–30) and three for the candidates.
+/// Cost: O(n) a likelihood evaluation; a fit takes the 49 of the grid (without bounds only
+/// those [`profile_grid`] cannot rule out; the count reported is still 49), those of
+/// Brent's search in the best grid cell (typically 10–30) and three for the candidates.
 pub(crate) fn fit(figures: &[(f64, f64)], bounds: &[(f64, bool)]) -> Option<CensoredFit> {
     let mut vs: Vec<f64> = figures.iter().map(|f| f.1).collect();
     vs.sort_by(f64::total_cmp);
