@@ -379,8 +379,8 @@ impl Loader {
             let add = |(built, bad): Built, set: &mut ClaimSet, rejected: &mut Vec<Error>| {
                 for (at, claim) in built {
                     let added = claim.and_then(|mut c| {
-                        add_csv_claim(&mut c, &at, set, declared)?;
-                        set.push_indexed(c);
+                        let quantity = add_csv_claim(&mut c, &at, set, declared)?;
+                        set.push_indexed(c, quantity);
                         Ok(())
                     });
                     if let Err(e) = added {
@@ -1308,14 +1308,15 @@ fn csv_claim(
 }
 
 /// Checks a built CSV row's claim against the set and indexes it, in file order (the
-/// caller then appends it with `ClaimSet::push_indexed`): a duplicate id, an undeclared id
-/// (when the base declares them) or a clash with the set's rules refuses the row.
+/// caller then appends it with `ClaimSet::push_indexed` and the quantity's place this
+/// returns): a duplicate id, an undeclared id (when the base declares them) or a clash
+/// with the set's rules refuses the row.
 fn add_csv_claim(
     claim: &mut Claim,
     at: &Location,
     set: &mut ClaimSet,
     declared: Declared,
-) -> Result<()> {
+) -> Result<usize> {
     // Undeclared quantities and sources are created from their ids with defaults, but only
     // for a claim that will be kept: a rejected row leaves nothing behind.
     if set.claim(claim.id()).is_some() {

@@ -877,23 +877,33 @@ impl Reconciler {
 /// Each quantity with claims, with its claims (in the report's order), and the declared
 /// quantities without any, sorted.
 fn jobs(set: &ClaimSet) -> (Vec<(&Quantity, Vec<&Claim>)>, Vec<String>) {
-    // Grouped in a hash map and the groups then sorted: an ordered map compared a
-    // million quantity ids a dozen times each.
-    let mut groups: rustc_hash::FxHashMap<&str, Vec<&Claim>> = rustc_hash::FxHashMap::default();
-    for c in set.claims() {
-        groups.entry(c.quantity()).or_default().push(c);
+    // Grouped by the quantity's place the set keeps for each claim (hashing a million
+    // claims' quantity ids here was a fifth of a second at 10⁶ claims), in claim order.
+    let quantities = set.quantities();
+    let mut counts = vec![0usize; quantities.len()];
+    for &q in set.claim_quantities() {
+        if let Some(n) = counts.get_mut(q) {
+            *n += 1;
+        }
     }
-    let mut unclaimed: Vec<String> = set
-        .quantities()
+    let mut groups: Vec<Vec<&Claim>> = counts.into_iter().map(Vec::with_capacity).collect();
+    for (c, &q) in set.claims().iter().zip(set.claim_quantities()) {
+        // Every claim's quantity is one of the set's (`add_claim` checks it).
+        if let Some(g) = groups.get_mut(q) {
+            g.push(c);
+        }
+    }
+    let mut unclaimed: Vec<String> = quantities
         .iter()
-        .filter(|q| !groups.contains_key(q.id()))
-        .map(|q| q.id().to_string())
+        .zip(&groups)
+        .filter(|(_, g)| g.is_empty())
+        .map(|(q, _)| q.id().to_string())
         .collect();
     unclaimed.sort();
-    // A claim set only holds claims about declared quantities (add_claim checks it).
-    let mut jobs: Vec<(&Quantity, Vec<&Claim>)> = groups
-        .into_iter()
-        .filter_map(|(q, claims)| Some((set.quantity(q)?, claims)))
+    let mut jobs: Vec<(&Quantity, Vec<&Claim>)> = quantities
+        .iter()
+        .zip(groups)
+        .filter(|(_, g)| !g.is_empty())
         .collect();
     // The report's order: present figures by id, then projections by id.
     jobs.sort_unstable_by_key(|j| (j.0.temporal() == Temporal::Projection, j.0.id()));
