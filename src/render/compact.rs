@@ -98,28 +98,28 @@ impl<W: std::io::Write> Writer<W> {
 /// backslash or a control character is written as it is, the rest by serde_json.
 #[inline]
 fn string(buf: &mut Vec<u8>, s: &str) -> Json<()> {
-    if needs_escape(s.as_bytes()) {
-        return escaped(buf, s);
-    }
-    buf.reserve(s.len() + 2);
-    buf.push(b'"');
-    buf.extend_from_slice(s.as_bytes());
-    buf.push(b'"');
-    Ok(())
+    string_then(buf, s, b"")
 }
 
 /// A struct field's name as an object key, `"name":`.
 #[inline]
 fn key_colon(buf: &mut Vec<u8>, name: &str) -> Json<()> {
-    if needs_escape(name.as_bytes()) {
-        escaped(buf, name)?;
-        buf.push(b':');
+    string_then(buf, name, b":")
+}
+
+/// [`string`], then `tail`, with room for both made at once.
+#[inline(always)]
+fn string_then(buf: &mut Vec<u8>, s: &str, tail: &[u8]) -> Json<()> {
+    if needs_escape(s.as_bytes()) {
+        escaped(buf, s)?;
+        buf.extend_from_slice(tail);
         return Ok(());
     }
-    buf.reserve(name.len() + 3);
+    buf.reserve(s.len() + 2 + tail.len());
     buf.push(b'"');
-    buf.extend_from_slice(name.as_bytes());
-    buf.extend_from_slice(b"\":");
+    buf.extend_from_slice(s.as_bytes());
+    buf.push(b'"');
+    buf.extend_from_slice(tail);
     Ok(())
 }
 

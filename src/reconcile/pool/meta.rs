@@ -787,7 +787,7 @@ fn scan_pruned<const N: usize>(studies: &[Study], grid: &[f64; N], reml: bool) -
     let k = studies.len();
     // The grid's top is its last point when it increases, which `pruned_grid` checks
     // before evaluating any point.
-    if !plain_up_to(studies, grid[N - 1]) {
+    if !grid.last().is_some_and(|&top| plain_up_to(studies, top)) {
         return scan(studies, grid, reml);
     }
     let ymax2 = studies.iter().fold(0.0f64, |m, s| m.max(s.y * s.y));
