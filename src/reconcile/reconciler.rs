@@ -435,11 +435,8 @@ impl Reconciliation {
 
 /// The fields the compact report leaves out even when they have a value: each follows
 /// from what is kept, or names what the key already names.
-const COMPACT_OMIT: crate::compact::Omit = &[
-    ("Pooled", "method"),
-    ("Heterogeneity", "tau"),
-    ("Heterogeneity", "h2"),
-];
+const COMPACT_OMIT: crate::compact::Omit =
+    &[("Pooled", &["method"]), ("Heterogeneity", &["tau", "h2"])];
 
 /// Reconciles claim sets.
 ///

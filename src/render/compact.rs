@@ -24,8 +24,8 @@ use serde::ser::{
 };
 use serde_json::ser::{CompactFormatter, Formatter};
 
-/// Struct fields to leave out: `(struct name, field name)`.
-pub(crate) type Omit = &'static [(&'static str, &'static str)];
+/// Struct fields to leave out: `(struct name, its fields' names)`.
+pub(crate) type Omit = &'static [(&'static str, &'static [&'static str])];
 
 type Json<T> = serde_json::Result<T>;
 
@@ -157,14 +157,13 @@ fn needs_escape(bytes: &[u8]) -> bool {
 }
 
 /// A list, object or variant being written. `close` ends it: `]`, `}`, or with the
-/// variant's own object `]}` or `}}`; `name` is the struct's, for the omit list.
+/// variant's own object `]}` or `}}`.
 struct Compound<'a, W> {
     w: &'a mut Writer<W>,
     first: bool,
     close: &'static [u8],
-    name: &'static str,
-    /// Whether the omit list names a field of this struct (looked up once a struct).
-    omits: bool,
+    /// The names of this struct's fields to leave out (looked up once a struct).
+    omitted: &'static [&'static str],
 }
 
 impl<W: std::io::Write> Compound<'_, W> {
@@ -182,12 +181,11 @@ impl<W: std::io::Write> Compound<'_, W> {
     }
 
     /// Always inlined into the derived `serialize`, where `key` is a literal: its escape
-    /// test and its copy then fold to constants, and its comparison with an omitted
-    /// field's name (made first: most fields differ from it in length) to a few loads.
+    /// test and its copy then fold to constants, and its comparisons with the omitted
+    /// names to a few loads.
     #[inline(always)]
     fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, v: &T) -> Json<()> {
-        let name = self.name;
-        if (self.omits && self.w.omit.iter().any(|&(s, f)| f == key && s == name)) || is_empty(v) {
+        if self.omitted.contains(&key) || is_empty(v) {
             return Ok(());
         }
         self.comma();
@@ -210,13 +208,19 @@ impl<'a, W: std::io::Write> Writer<W> {
         name: &'static str,
     ) -> Compound<'a, W> {
         self.buf.extend_from_slice(open);
-        let omits = !name.is_empty() && self.omit.iter().any(|&(s, _)| s == name);
+        let omitted = match name {
+            "" => &[][..],
+            _ => self
+                .omit
+                .iter()
+                .find(|&&(s, _)| s == name)
+                .map_or(&[][..], |&(_, fields)| fields),
+        };
         Compound {
             w: self,
             first: true,
             close,
-            name,
-            omits,
+            omitted,
         }
     }
 
@@ -855,7 +859,7 @@ mod tests {
             g: String::new(),
         };
         assert_eq!(
-            compact(&v, &[("Inner", "method")]),
+            compact(&v, &[("Inner", &["method"])]),
             r#"{"c":{"m":0},"d":[{"keep":0.0}],"f":false,"g":""}"#
         );
         // Without an omit list only the empty go; lists keep their null elements.
