@@ -409,3 +409,91 @@ proptest! {
         prop_assert_eq!(rejected, qrejected);
     }
 }
+
+/// A line of a file the Loader reads by its plain route (no `"`, no carriage return):
+/// a row of cells of every kind joined by commas (a cell with a comma is two fields),
+/// an empty line, or spaces.
+fn plain_line() -> impl Strategy<Value = String> {
+    let cells = prop::collection::vec(
+        prop_oneof![
+            4 => cell(),
+            2 => prop::sample::select(vec![
+                "q1", "q2", "s1", "s1;s2", "about 4,000", "more than 76000", "row-1", "row-2",
+                "dup", "", " ", "é", "2024-05-01", "x;", "1 000",
+            ])
+            .prop_map(str::to_string),
+        ],
+        0..9,
+    );
+    prop_oneof![
+        8 => cells.prop_map(|c| c.join(",")),
+        1 => Just(String::new()),
+        1 => Just("  ".to_string()),
+    ]
+}
+
+/// Everything a Loader gives: the set as its JSON document, and every refused row.
+fn loaded_view(l: crosscheck::Result<crosscheck::Loaded>) -> (String, Vec<String>) {
+    let l = l.unwrap();
+    (
+        l.set.to_json_string(),
+        l.rejected.iter().map(ToString::to_string).collect(),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// The Loader's plain route (a text in memory of plain lines, split by the loader) and
+    /// the csv crate's reader (`csv_reader` always reads through it) give the same set and
+    /// the same refused rows, lines and messages included: empty lines, a last line
+    /// without its line end, short and long rows, worded and numeric columns, ids and
+    /// explicit row ids alike.
+    #[test]
+    fn the_loaders_plain_route_reads_as_the_csv_reader(
+        header in prop::sample::select(vec![
+            "quantity,sources,low,central,high",
+            "id,quantity,sources,low,central,high,level",
+            "quantity,sources,value",
+            "id,quantity,sources,value,as_of,note",
+            "Quantity, SOURCES ,value,unit",
+        ]),
+        lead in 0usize..3,
+        lines in prop::collection::vec(plain_line(), 0..14),
+        end in any::<bool>(),
+    ) {
+        let mut text = format!("{}{header}\n", "\n".repeat(lead));
+        text.push_str(&lines.join("\n"));
+        if end && !lines.is_empty() {
+            text.push('\n');
+        }
+        let loader = Loader::new().lenient();
+        let plain = loaded_view(loader.csv_str(&text));
+        let read = loaded_view(loader.csv_reader(text.as_bytes()));
+        prop_assert_eq!(plain, read, "on\n{}", text);
+    }
+}
+
+/// The file route: a CSV file of plain lines loads as the same text through a reader,
+/// and one whose body is not UTF-8 (read by the csv crate: one bad row) too.
+#[test]
+fn a_csv_file_loads_as_its_text_through_a_reader() {
+    let dir = std::env::temp_dir().join(format!("crosscheck-plain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let texts: [&[u8]; 3] = [
+        b"quantity,sources,value\n\nq,a,about 4000\n\n\nq,b,nonsense\nq,c,12\n",
+        b"quantity,sources,low,central,high\nq,a\xff,1,2,3\nq,b,2,3,4\n\nq,c,1,2\n",
+        b"quantity,sources,value\nq,a,\"1,000\"\r\nq,b,2000",
+    ];
+    for (i, bytes) in texts.iter().enumerate() {
+        let path = dir.join(format!("t{i}.csv"));
+        std::fs::write(&path, bytes).unwrap();
+        let loader = Loader::new().lenient();
+        assert_eq!(
+            loaded_view(loader.path(&path)),
+            loaded_view(loader.csv_reader(*bytes)),
+            "text {i}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -167,9 +167,7 @@ impl Loader {
             // others load (as in the claim table).
             Some("csv") => {
                 let bytes = std::fs::read(path).map_err(io)?;
-                // Room for a claim a line, made once (a million ids rehashed as the set
-                // grew were a twentieth of loading).
-                self.csv_rows(bytes.as_slice(), newlines(&bytes))
+                self.csv_bytes(&bytes)
             }
             _ => Err(Error::malformed(
                 "path",
@@ -291,7 +289,7 @@ impl Loader {
     /// [`Error::Malformed`] for a bad header (missing `quantity`/`sources`, unknown or
     /// repeated columns); otherwise (strict mode) [`Error::Invalid`] listing every bad row.
     pub fn csv_str(&self, text: &str) -> Result<Loaded> {
-        self.csv_rows(text.as_bytes(), newlines(text.as_bytes()))
+        self.csv_bytes(text.as_bytes())
     }
 
     /// Loads a CSV claim table from a reader.
@@ -306,43 +304,16 @@ impl Loader {
     /// [`csv_reader`](Loader::csv_reader), with room made for about `rows` claims.
     fn csv_rows(&self, reader: impl Read, rows: usize) -> Result<Loaded> {
         let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-        let header = rdr
-            .headers()
-            .map_err(|e| Error::malformed("header", e.to_string()))?
-            .clone();
-        let cols = Columns::new(&header)?;
-        let mut set = self.base.clone().unwrap_or_default();
-        set.reserve_claims(rows);
-        // With a declared base, a CSV may not invent sources or quantities: an id the base
-        // does not declare is a typo until proven otherwise (`mho` for `moh`).
-        let declared = Declared {
-            sources: !self.allow_undeclared
-                && self.base.as_ref().is_some_and(|b| !b.sources().is_empty()),
-            quantities: !self.allow_undeclared
-                && self
-                    .base
-                    .as_ref()
-                    .is_some_and(|b| !b.quantities().is_empty()),
-            kind: self.default_kind.unwrap_or(QuantityKind::Count),
-        };
+        let (cols, mut set, declared) = self.csv_start(&mut rdr, rows)?;
         let mut rejected = Vec::new();
-        // Rows are read a batch at a time; each row's claim is built from its cells alone
-        // (in parallel with the `parallel` feature: wording, numbers and ids are most of
-        // loading), then added to the set in file order, where duplicates, undeclared ids
-        // and the set's own rules are checked. Built against the base only: a quantity
-        // this file creates has the default kind, which is what a row reads it as.
-        let base = self.base.as_ref();
+        // Reused records: `fill` reads into the first `filled` of them.
         let mut batch: Vec<(csv::StringRecord, u64, u64)> = (0..CSV_BATCH)
             .map(|_| (csv::StringRecord::new(), 0, 0))
             .collect();
         let mut row = 0u64;
         let mut more = true;
-        // A batch built and waiting to be added, with the record error that ended it: it is
-        // added while the next batch is built (a pipeline of two stages on two cores).
-        type Built = (Vec<(Location, Result<Claim>)>, Option<Error>);
-        let mut waiting: Option<Built> = None;
-        loop {
-            // The batch's rows, and a record error that ends it (and perhaps the file).
+        // The batch's rows, and a record error that ends it (and perhaps the file).
+        let fill = |batch: &mut Vec<(csv::StringRecord, u64, u64)>| {
             let mut filled = 0;
             let mut bad = None;
             while more && filled < CSV_BATCH {
@@ -365,15 +336,152 @@ impl Loader {
                     }
                 }
             }
+            (filled, bad)
+        };
+        let build = |_: &mut csv::StringRecord, (r, n, l): &(csv::StringRecord, u64, u64)| {
+            csv_claim(&cols, r, *n, *l, self.base.as_ref(), self.profile, declared)
+        };
+        self.csv_pipeline(&mut batch, fill, build, declared, &mut set, &mut rejected);
+        self.finish(set, rejected)
+    }
+
+    /// A CSV text in memory: by the plain route when its records are plain lines (no `"`
+    /// and no carriage return after the header, and UTF-8), else as any reader.
+    ///
+    /// On the plain route a record is a line that is not empty, its fields the line's
+    /// pieces between commas: what the csv crate reads from such a text (a test holds the
+    /// two routes to the same claims and errors). The lines are cut on this thread and
+    /// split into fields by the claims' builders, on every core: the csv crate's reader,
+    /// a state machine a byte at a time, was a quarter of loading and ran on one core
+    /// while the other waited.
+    fn csv_bytes(&self, bytes: &[u8]) -> Result<Loaded> {
+        // Room for a claim a line, made once (a million ids rehashed as the set grew were
+        // a twentieth of loading).
+        let rows = newlines(bytes);
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+        let plain = match rdr.headers() {
+            Ok(_) => {
+                let at = rdr.position();
+                usize::try_from(at.byte())
+                    .ok()
+                    .and_then(|b| bytes.get(b..))
+                    .filter(|body| memchr::memchr2(b'"', b'\r', body).is_none())
+                    .and_then(|body| std::str::from_utf8(body).ok())
+                    .map(|body| (body, at.line()))
+            }
+            Err(_) => None,
+        };
+        let Some((mut body, first_line)) = plain else {
+            return self.csv_rows(bytes, rows);
+        };
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+        let (cols, mut set, declared) = self.csv_start(&mut rdr, rows)?;
+        let mut rejected = Vec::new();
+        let mut batch: Vec<(&str, u64, u64)> = Vec::with_capacity(CSV_BATCH);
+        // The csv crate places a record where the previous one ended: a record after
+        // empty lines is placed on the first of them (and the first record right after
+        // the header).
+        let (mut row, mut line, mut placed) = (0u64, first_line, first_line);
+        let fill = |batch: &mut Vec<_>| {
+            batch.clear();
+            while batch.len() < CSV_BATCH && !body.is_empty() {
+                let (text, rest) = match memchr::memchr(b'\n', body.as_bytes()) {
+                    Some(p) => (&body[..p], &body[p + 1..]),
+                    None => (body, ""),
+                };
+                body = rest;
+                line += 1;
+                if !text.is_empty() {
+                    row += 1;
+                    batch.push((text, row, placed));
+                    placed = line;
+                }
+            }
+            (batch.len(), None)
+        };
+        let build = |record: &mut csv::StringRecord, &(text, n, l): &(&str, u64, u64)| {
+            record.clear();
+            // By bytes: `str::split` searched each comma with a `memchr` call, ~700
+            // instructions a row. A comma is ASCII, so every cut is a character boundary.
+            let mut start = 0;
+            for (i, b) in text.bytes().enumerate() {
+                if b == b',' {
+                    record.push_field(&text[start..i]);
+                    start = i + 1;
+                }
+            }
+            record.push_field(&text[start..]);
+            csv_claim(
+                &cols,
+                record,
+                n,
+                l,
+                self.base.as_ref(),
+                self.profile,
+                declared,
+            )
+        };
+        self.csv_pipeline(&mut batch, fill, build, declared, &mut set, &mut rejected);
+        self.finish(set, rejected)
+    }
+
+    /// The header's columns, the set rows are added to (room made for `rows` claims), and
+    /// what the base declares.
+    fn csv_start<R: Read>(
+        &self,
+        rdr: &mut csv::Reader<R>,
+        rows: usize,
+    ) -> Result<(Columns, ClaimSet, Declared)> {
+        let header = rdr
+            .headers()
+            .map_err(|e| Error::malformed("header", e.to_string()))?
+            .clone();
+        let cols = Columns::new(&header)?;
+        let mut set = self.base.clone().unwrap_or_default();
+        set.reserve_claims(rows);
+        // With a declared base, a CSV may not invent sources or quantities: an id the base
+        // does not declare is a typo until proven otherwise (`mho` for `moh`).
+        let declared = Declared {
+            sources: !self.allow_undeclared
+                && self.base.as_ref().is_some_and(|b| !b.sources().is_empty()),
+            quantities: !self.allow_undeclared
+                && self
+                    .base
+                    .as_ref()
+                    .is_some_and(|b| !b.quantities().is_empty()),
+            kind: self.default_kind.unwrap_or(QuantityKind::Count),
+        };
+        Ok((cols, set, declared))
+    }
+
+    /// Rows are read a batch at a time (`fill` puts the next ones in `batch` and says how
+    /// many, with the record error that ended them); each row's claim is built from its
+    /// cells alone (`build`, given a record to reuse; in parallel with the `parallel`
+    /// feature: wording, numbers and ids are most of loading), then added to the set in
+    /// file order, where duplicates, undeclared ids and the set's own rules are checked.
+    /// Built against the base only: a quantity this file creates has the default kind,
+    /// which is what a row reads it as.
+    fn csv_pipeline<T: Sync>(
+        &self,
+        batch: &mut Vec<T>,
+        mut fill: impl FnMut(&mut Vec<T>) -> (usize, Option<Error>),
+        build: impl Fn(&mut csv::StringRecord, &T) -> (Location, Result<Claim>) + Sync,
+        declared: Declared,
+        set: &mut ClaimSet,
+        rejected: &mut Vec<Error>,
+    ) {
+        // A batch built and waiting to be added, with the record error that ended it: it is
+        // added while the next batch is built (a pipeline of two stages on two cores).
+        type Built = (Vec<(Location, Result<Claim>)>, Option<Error>);
+        let mut waiting: Option<Built> = None;
+        loop {
+            let (filled, bad) = fill(batch);
             let fresh = filled > 0 || bad.is_some();
             let previous = waiting.take();
             if !fresh && previous.is_none() {
                 break;
             }
             let rows = &batch[..filled];
-            let build = |(r, n, l): &(csv::StringRecord, u64, u64)| {
-                csv_claim(&cols, r, *n, *l, base, self.profile, declared)
-            };
             // Each claim is checked where it stands and moved once, into the set: a claim
             // is about 360 bytes, and every call it was passed to by value copied it.
             let add = |(built, bad): Built, set: &mut ClaimSet, rejected: &mut Vec<Error>| {
@@ -392,23 +500,27 @@ impl Loader {
             #[cfg(feature = "parallel")]
             let built: Vec<(Location, Result<Claim>)> = {
                 use rayon::prelude::*;
-                let (set, rejected) = (&mut set, &mut rejected);
+                let (set, rejected) = (&mut *set, &mut *rejected);
                 rayon::join(
                     || previous.map(|p| add(p, set, rejected)),
-                    || rows.par_iter().map(build).collect(),
+                    || {
+                        rows.par_iter()
+                            .map_init(csv::StringRecord::new, &build)
+                            .collect()
+                    },
                 )
                 .1
             };
             #[cfg(not(feature = "parallel"))]
             let built: Vec<(Location, Result<Claim>)> = {
                 if let Some(p) = previous {
-                    add(p, &mut set, &mut rejected);
+                    add(p, set, rejected);
                 }
-                rows.iter().map(build).collect()
+                let mut record = csv::StringRecord::new();
+                rows.iter().map(|r| build(&mut record, r)).collect()
             };
             waiting = fresh.then_some((built, bad));
         }
-        self.finish(set, rejected)
     }
 }
 
