@@ -527,6 +527,8 @@ pub struct Pooled {
 /// The inputs of one quantity's pooling.
 struct Input<'a> {
     rows: &'a [ClaimRow],
+    /// Each row's [`entry`] at `scale`, found once for every method and leave-one-out run.
+    entries: &'a [Entry],
     /// Whether the quantity is a count (no pooled interval below 0).
     count: bool,
     scale: Scale,
@@ -591,8 +593,10 @@ pub(crate) fn pool(
             None => (Scale::Log, None),
         },
     };
+    let entries: Vec<Entry> = rows.iter().map(|r| entry(r, scale)).collect();
     let input = Input {
         rows,
+        entries: &entries,
         count: kind == QuantityKind::Count,
         scale,
         note,
@@ -645,6 +649,7 @@ fn influence(
     let n = input.rows.len();
     let quiet = Input {
         rows: input.rows,
+        entries: input.entries,
         count: input.count,
         scale: input.scale,
         note: None,
@@ -970,7 +975,7 @@ fn finish(mut p: Pooled, input: &Input<'_>, subset: &[usize]) -> Pooled {
     let bound_rows: Vec<usize> = subset
         .iter()
         .copied()
-        .filter(|&i| matches!(entry(&input.rows[i], input.scale), Entry::OneSided { .. }))
+        .filter(|&i| matches!(input.entries[i], Entry::OneSided { .. }))
         .collect();
     p.bounds.clear();
     bound_checks(&mut p, input.rows, &bound_rows);
@@ -986,7 +991,7 @@ fn weighted_median(input: &Input<'_>, subset: &[usize]) -> Pooled {
     let mut items: Vec<(f64, usize)> = Vec::new();
     let any_weight = subset.iter().any(|&i| fixed(rows[i].weight) > 0);
     for &i in subset {
-        match entry(&rows[i], input.scale) {
+        match input.entries[i] {
             _ if any_weight && fixed(rows[i].weight) == 0 => p
                 .excluded
                 .push(Excluded::new(rows[i].id.clone(), Exclusion::ZeroWeight)),
@@ -1307,7 +1312,7 @@ fn meta_pool(input: &Input<'_>, method: Method, subset: &[usize]) -> Pooled {
     let mut rounding = Vec::new();
     for &i in subset {
         let r = &rows[i];
-        let (central, lo, hi, level, rounding_only, from_range) = match entry(r, input.scale) {
+        let (central, lo, hi, level, rounding_only, from_range) = match input.entries[i] {
             Entry::Figure {
                 central,
                 lo,
@@ -1435,7 +1440,7 @@ fn censored_pool(input: &Input<'_>, subset: &[usize]) -> Pooled {
     let mut bounds: Vec<(f64, bool)> = Vec::new();
     for &i in subset {
         let r = &rows[i];
-        match entry(r, input.scale) {
+        match input.entries[i] {
             Entry::Figure {
                 central,
                 lo,
