@@ -149,6 +149,62 @@ impl ClaimSet {
         Ok(quantity)
     }
 
+    /// [`check_and_index`](ClaimSet::check_and_index) for a claim whose id the caller
+    /// found new, whose sources it found declared and whose quantity it found at place
+    /// `quantity`: the checks that remain, with the same errors (one lookup of each id,
+    /// where the CSV loader looked each up twice or three times on its one serial stage).
+    pub(crate) fn check_and_index_in(
+        &mut self,
+        quantity: usize,
+        claim: &mut Claim,
+    ) -> Result<usize> {
+        debug_assert!(!self.claim_index.contains_key(&claim.id));
+        debug_assert!(
+            claim
+                .sources
+                .iter()
+                .all(|s| self.source_index.contains_key(s))
+        );
+        debug_assert_eq!(self.quantity_index.get(&claim.quantity), Some(&quantity));
+        let mut errors = Vec::new();
+        self.check_in(quantity, claim, &mut errors);
+        if !errors.is_empty() {
+            return Err(Error::from_many(errors));
+        }
+        self.claim_index.insert(claim.id.clone(), self.claims.len());
+        Ok(quantity)
+    }
+
+    /// The place of the quantity with this id in [`quantities`](ClaimSet::quantities).
+    pub(crate) fn quantity_place(&self, id: &str) -> Option<usize> {
+        self.quantity_index.get(id).copied()
+    }
+
+    /// The checks of a claim against its quantity (at place `quantity`): its unit, and a
+    /// count's estimate fitted to the count's domain.
+    fn check_in(&self, quantity: usize, claim: &mut Claim, errors: &mut Vec<Error>) {
+        let Some(q) = self.quantities.get(quantity) else {
+            return;
+        };
+        let at = || Location::Claim(claim.id.clone());
+        if let Some(unit) = &claim.unit
+            && !q.unit().is_empty()
+            && !unit.trim().eq_ignore_ascii_case(q.unit().trim())
+        {
+            errors.push(Error::UnitClash {
+                at: at(),
+                quantity: q.id().into(),
+                declared: q.unit().into(),
+                found: unit.clone(),
+            });
+        }
+        if q.is_count()
+            && let Err(e) = claim.estimate.fit_count()
+        {
+            errors.push(e.at(at()));
+        }
+    }
+
     /// Appends the claim just indexed by [`check_and_index`](ClaimSet::check_and_index),
     /// with the quantity it returned.
     pub(crate) fn push_indexed(&mut self, claim: Claim, quantity: usize) {
@@ -186,30 +242,13 @@ impl ClaimSet {
             }
         }
         let found = self.quantity_index.get(&claim.quantity).copied();
-        match found.and_then(|i| self.quantities.get(i)) {
+        match found {
             None => errors.push(Error::UnknownQuantity {
                 at: at(),
                 quantity: claim.quantity.clone(),
                 suggestion: self.nearest_quantity(&claim.quantity),
             }),
-            Some(q) => {
-                if let Some(unit) = &claim.unit
-                    && !q.unit().is_empty()
-                    && !unit.trim().eq_ignore_ascii_case(q.unit().trim())
-                {
-                    errors.push(Error::UnitClash {
-                        at: at(),
-                        quantity: q.id().into(),
-                        declared: q.unit().into(),
-                        found: unit.clone(),
-                    });
-                }
-                if q.is_count()
-                    && let Err(e) = claim.estimate.fit_count()
-                {
-                    errors.push(e.at(at()));
-                }
-            }
+            Some(i) => self.check_in(i, claim, &mut errors),
         }
         match found {
             Some(i) if errors.is_empty() => Ok(i),

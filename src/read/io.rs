@@ -465,14 +465,14 @@ impl Loader {
         &self,
         batch: &mut Vec<T>,
         mut fill: impl FnMut(&mut Vec<T>) -> (usize, Option<Error>),
-        build: impl Fn(&mut csv::StringRecord, &T) -> (Location, Result<Claim>) + Sync,
+        build: impl Fn(&mut csv::StringRecord, &T) -> (u64, Result<Claim>) + Sync,
         declared: Declared,
         set: &mut ClaimSet,
         rejected: &mut Vec<Error>,
     ) {
         // A batch built and waiting to be added, with the record error that ended it: it is
         // added while the next batch is built (a pipeline of two stages on two cores).
-        type Built = (Vec<(Location, Result<Claim>)>, Option<Error>);
+        type Built = (Vec<(u64, Result<Claim>)>, Option<Error>);
         let mut waiting: Option<Built> = None;
         loop {
             let (filled, bad) = fill(batch);
@@ -485,9 +485,9 @@ impl Loader {
             // Each claim is checked where it stands and moved once, into the set: a claim
             // is about 360 bytes, and every call it was passed to by value copied it.
             let add = |(built, bad): Built, set: &mut ClaimSet, rejected: &mut Vec<Error>| {
-                for (at, claim) in built {
+                for (line, claim) in built {
                     let added = claim.and_then(|mut c| {
-                        let quantity = add_csv_claim(&mut c, &at, set, declared)?;
+                        let quantity = add_csv_claim(&mut c, line, set, declared)?;
                         set.push_indexed(c, quantity);
                         Ok(())
                     });
@@ -498,7 +498,7 @@ impl Loader {
                 rejected.extend(bad);
             };
             #[cfg(feature = "parallel")]
-            let built: Vec<(Location, Result<Claim>)> = {
+            let built: Vec<(u64, Result<Claim>)> = {
                 use rayon::prelude::*;
                 let (set, rejected) = (&mut *set, &mut *rejected);
                 rayon::join(
@@ -512,7 +512,7 @@ impl Loader {
                 .1
             };
             #[cfg(not(feature = "parallel"))]
-            let built: Vec<(Location, Result<Claim>)> = {
+            let built: Vec<(u64, Result<Claim>)> = {
                 if let Some(p) = previous {
                     add(p, set, rejected);
                 }
@@ -1308,7 +1308,7 @@ struct Declared {
 const CSV_BATCH: usize = 4096;
 
 /// A CSV row's claim, built from its cells and the base set's declarations alone, with
-/// the row's location.
+/// the row's line (its errors name the line and the row's id).
 fn csv_claim(
     cols: &Columns,
     r: &csv::StringRecord,
@@ -1317,14 +1317,12 @@ fn csv_claim(
     base: Option<&ClaimSet>,
     profile: Profile,
     declared: Declared,
-) -> (Location, Result<Claim>) {
-    let id = cols
-        .get(r, "id")
-        .map_or_else(|| row_id(row), str::to_string);
-    let at = Location::Line {
-        line,
-        id: Some(short_id(&id)),
+) -> (u64, Result<Claim>) {
+    let row_id = || {
+        cols.get(r, "id")
+            .map_or_else(|| row_id(row), str::to_string)
     };
+    let id = row_id();
     // Called once: the id moves into the claim.
     let build = move || -> Result<Claim> {
         // `sources` is a list: each of its ids is held to the id limit instead. No field
@@ -1415,8 +1413,20 @@ fn csv_claim(
         c.revises = cols.get(r, "revises").map(str::to_string);
         Ok(c)
     };
-    let claim = build().map_err(|e| relocate(e.at(at.clone()), &at));
-    (at, claim)
+    // The location only for a row refused (its id made again from the record).
+    let claim = build().map_err(|e| {
+        let at = line_at(line, &row_id());
+        relocate(e.at(at.clone()), &at)
+    });
+    (line, claim)
+}
+
+/// Where a CSV row's errors point: its line, and its claim's id.
+fn line_at(line: u64, id: &str) -> Location {
+    Location::Line {
+        line,
+        id: Some(short_id(id)),
+    }
 }
 
 /// Checks a built CSV row's claim against the set and indexes it, in file order (the
@@ -1425,23 +1435,26 @@ fn csv_claim(
 /// with the set's rules refuses the row.
 fn add_csv_claim(
     claim: &mut Claim,
-    at: &Location,
+    line: u64,
     set: &mut ClaimSet,
     declared: Declared,
 ) -> Result<usize> {
     // Undeclared quantities and sources are created from their ids with defaults, but only
-    // for a claim that will be kept: a rejected row leaves nothing behind.
+    // for a claim that will be kept: a rejected row leaves nothing behind. Each id is
+    // looked up once (this runs on one core, in file order).
     if set.claim(claim.id()).is_some() {
         return Err(Error::DuplicateId {
-            at: at.clone(),
+            at: line_at(line, claim.id()),
             what: "claim",
             id: claim.id().to_string(),
         });
     }
+    let at = || line_at(line, claim.id());
+    let quantity = set.quantity_place(claim.quantity());
     let mut unknown = Vec::new();
-    if declared.quantities && set.quantity(claim.quantity()).is_none() {
+    if declared.quantities && quantity.is_none() {
         unknown.push(Error::UnknownQuantity {
-            at: at.clone(),
+            at: at(),
             quantity: claim.quantity().to_string(),
             suggestion: set.nearest_quantity(claim.quantity()),
         });
@@ -1449,7 +1462,7 @@ fn add_csv_claim(
     if declared.sources {
         for s in claim.sources().iter().filter(|s| set.source(s).is_none()) {
             unknown.push(Error::UnknownSource {
-                at: at.clone(),
+                at: at(),
                 source_id: s.clone(),
                 suggestion: set.nearest_source(s),
             });
@@ -1458,21 +1471,28 @@ fn add_csv_claim(
     if !unknown.is_empty() {
         return Err(Error::from_many(unknown));
     }
-    if set.quantity(claim.quantity()).is_none() {
-        set.add_quantity(
-            Quantity::new(claim.quantity(), "")
-                .map_err(|e| e.at(at.clone()))?
-                .with_kind(declared.kind),
-        )
-        .map_err(|e| e.at(at.clone()))?;
-    }
+    let quantity = match quantity {
+        Some(q) => q,
+        None => {
+            set.add_quantity(
+                Quantity::new(claim.quantity(), "")
+                    .map_err(|e| e.at(at()))?
+                    .with_kind(declared.kind),
+            )
+            .map_err(|e| e.at(at()))?;
+            set.quantities().len() - 1
+        }
+    };
     for s in claim.sources() {
         if set.source(s).is_none() {
-            set.add_source(Source::from_id(s.as_str()).map_err(|e| e.at(at.clone()))?)
-                .map_err(|e| e.at(at.clone()))?;
+            set.add_source(Source::from_id(s.as_str()).map_err(|e| e.at(at()))?)
+                .map_err(|e| e.at(at()))?;
         }
     }
-    set.check_and_index(claim).map_err(|e| relocate(e, at))
+    match set.check_and_index_in(quantity, claim) {
+        Ok(q) => Ok(q),
+        Err(e) => Err(relocate(e, &line_at(line, claim.id()))),
+    }
 }
 
 /// Errors from `add_claim` name the claim; in a CSV they should name the line too.
