@@ -484,17 +484,36 @@ impl Loader {
             let rows = &batch[..filled];
             // Each claim is checked where it stands and moved once, into the set: a claim
             // is about 360 bytes, and every call it was passed to by value copied it.
-            let add = |(built, bad): Built, set: &mut ClaimSet, rejected: &mut Vec<Error>| {
-                for (line, claim) in built {
-                    let added = claim.and_then(|mut c| {
-                        let quantity = add_csv_claim(&mut c, line, set, declared)?;
-                        set.push_indexed(c, quantity);
-                        Ok(())
-                    });
-                    if let Err(e) = added {
-                        rejected.extend(e.into_errors());
+            // The claims are checked and indexed in file order where they stand, then the
+            // kept ones appended: a whole batch kept (the usual case) on every core.
+            let add = |(mut built, bad): Built, set: &mut ClaimSet, rejected: &mut Vec<Error>| {
+                let start = set.len();
+                let mut places = Vec::with_capacity(built.len());
+                let mut kept = 0;
+                for (line, claim) in &mut built {
+                    let checked = match claim {
+                        Ok(c) => add_csv_claim(c, *line, set, declared, start + kept),
+                        // Taken out (the row is skipped below).
+                        Err(e) => Err(std::mem::replace(
+                            e,
+                            Error::Empty {
+                                at: Location::Unknown,
+                                field: "row",
+                            },
+                        )),
+                    };
+                    match checked {
+                        Ok(quantity) => {
+                            kept += 1;
+                            places.push(Some(quantity));
+                        }
+                        Err(e) => {
+                            rejected.extend(e.into_errors());
+                            places.push(None);
+                        }
                     }
                 }
+                append_kept(set, built, places);
                 rejected.extend(bad);
             };
             #[cfg(feature = "parallel")]
@@ -1429,20 +1448,44 @@ fn line_at(line: u64, id: &str) -> Location {
     }
 }
 
-/// Checks a built CSV row's claim against the set and indexes it, in file order (the
-/// caller then appends it with `ClaimSet::push_indexed` and the quantity's place this
-/// returns): a duplicate id, an undeclared id (when the base declares them) or a clash
-/// with the set's rules refuses the row.
+/// Appends a batch's claims that [`add_csv_claim`] kept (those with a quantity's place in
+/// `places`), in order, at the places it indexed them at.
+fn append_kept(set: &mut ClaimSet, built: Vec<(u64, Result<Claim>)>, places: Vec<Option<usize>>) {
+    #[cfg(feature = "parallel")]
+    if places.iter().all(Option::is_some) {
+        use rayon::prelude::*;
+        let quantities: Vec<usize> = places.into_iter().flatten().collect();
+        let claims = built.into_par_iter().map(|(_, claim)| match claim {
+            Ok(c) => c,
+            // Unreachable: a row whose claim was not built has no place.
+            Err(_) => unreachable!("a claim with a place was built"),
+        });
+        set.par_append_indexed(claims, &quantities);
+        return;
+    }
+    for ((_, claim), place) in built.into_iter().zip(places) {
+        if let (Ok(c), Some(q)) = (claim, place) {
+            set.push_indexed(c, q);
+        }
+    }
+}
+
+/// Checks a built CSV row's claim against the set and indexes it at `place`, in file
+/// order (the caller then appends it there with the quantity's place this returns): a
+/// duplicate id, an undeclared id (when the base declares them) or a clash with the set's
+/// rules refuses the row.
 fn add_csv_claim(
     claim: &mut Claim,
     line: u64,
     set: &mut ClaimSet,
     declared: Declared,
+    place: usize,
 ) -> Result<usize> {
     // Undeclared quantities and sources are created from their ids with defaults, but only
     // for a claim that will be kept: a rejected row leaves nothing behind. Each id is
     // looked up once (this runs on one core, in file order).
-    if set.claim(claim.id()).is_some() {
+    // (Indexed, not yet in the list: the batch's claims go in once it is checked.)
+    if set.has_claim(claim.id()) {
         return Err(Error::DuplicateId {
             at: line_at(line, claim.id()),
             what: "claim",
@@ -1489,7 +1532,7 @@ fn add_csv_claim(
                 .map_err(|e| e.at(at()))?;
         }
     }
-    match set.check_and_index_in(quantity, claim) {
+    match set.check_and_index_in(quantity, claim, place) {
         Ok(q) => Ok(q),
         Err(e) => Err(relocate(e, &line_at(line, claim.id()))),
     }
