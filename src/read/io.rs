@@ -26,7 +26,13 @@
 //!
 //! # Cost
 //!
-//! Linear in the size of the file.
+//! Linear in the size of the file. A CSV row's claim is built from its cells on every core
+//! (feature `parallel`), then checked against the set and indexed in file order on one,
+//! one hash lookup per id; a CSV file or text in memory whose body has no `"`, no carriage
+//! return and is UTF-8 is split into rows and fields by the builders themselves, any other
+//! by the csv crate on the loading thread (the same claims and errors either way).
+//! `crosscheck check` on a million numeric rows: 1.36 s, the median of six runs on the
+//! project's 2-core machine (BENCHMARKS.md, seventh round).
 
 use std::collections::BTreeMap;
 use std::io::Read;
