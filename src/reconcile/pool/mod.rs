@@ -529,6 +529,10 @@ struct Input<'a> {
     rows: &'a [ClaimRow],
     /// Each row's [`entry`] at `scale`, found once for every method and leave-one-out run.
     entries: &'a [Entry],
+    /// Each row's [`effect`] at `scale`, computed at the first method that reads one and
+    /// kept for the others (three logarithms a claim on the log scale, in six methods);
+    /// `(NaN, NaN)` for a row that is not a figure of positive width, which none reads.
+    effects: &'a std::cell::OnceCell<Vec<(f64, f64)>>,
     /// Whether the quantity is a count (no pooled interval below 0).
     count: bool,
     scale: Scale,
@@ -543,6 +547,28 @@ struct Input<'a> {
 }
 
 impl Input<'_> {
+    /// Row `i`'s [`effect`] (a figure of positive width): the bits `effect` gives, computed
+    /// once for all rows of the quantity.
+    fn effect(&self, i: usize) -> (f64, f64) {
+        let all = self.effects.get_or_init(|| {
+            self.entries
+                .iter()
+                .map(|e| match *e {
+                    Entry::Figure {
+                        central,
+                        lo,
+                        hi,
+                        level,
+                        rounding_only,
+                        ..
+                    } if hi > lo => effect(self.scale, central, lo, hi, level, rounding_only),
+                    _ => (f64::NAN, f64::NAN),
+                })
+                .collect()
+        });
+        all[i]
+    }
+
     /// `meta_analysis_with(studies, Method::Ml)`, from the last ML fit when its studies
     /// are these, bit for bit.
     fn ml_fit(&self, studies: &[meta::Study]) -> crate::error::Result<meta::MetaResult> {
@@ -594,9 +620,11 @@ pub(crate) fn pool(
         },
     };
     let entries: Vec<Entry> = rows.iter().map(|r| entry(r, scale)).collect();
+    let effects = std::cell::OnceCell::new();
     let input = Input {
         rows,
         entries: &entries,
+        effects: &effects,
         count: kind == QuantityKind::Count,
         scale,
         note,
@@ -650,6 +678,7 @@ fn influence(
     let quiet = Input {
         rows: input.rows,
         entries: input.entries,
+        effects: input.effects,
         count: input.count,
         scale: input.scale,
         note: None,
@@ -1312,15 +1341,14 @@ fn meta_pool(input: &Input<'_>, method: Method, subset: &[usize]) -> Pooled {
     let mut rounding = Vec::new();
     for &i in subset {
         let r = &rows[i];
-        let (central, lo, hi, level, rounding_only, from_range) = match input.entries[i] {
+        let (lo, hi, rounding_only, from_range) = match input.entries[i] {
             Entry::Figure {
-                central,
                 lo,
                 hi,
-                level,
                 rounding_only,
                 from_range,
-            } => (central, lo, hi, level, rounding_only, from_range),
+                ..
+            } => (lo, hi, rounding_only, from_range),
             Entry::OneSided { .. } => {
                 p.excluded
                     .push(Excluded::new(r.id.clone(), Exclusion::OneSided));
@@ -1337,7 +1365,7 @@ fn meta_pool(input: &Input<'_>, method: Method, subset: &[usize]) -> Pooled {
                 .push(Excluded::new(r.id.clone(), Exclusion::ZeroWidth));
             continue;
         }
-        let (y, v) = effect(input.scale, central, lo, hi, level, rounding_only);
+        let (y, v) = input.effect(i);
         if !(v >= f64::MIN_POSITIVE && v.is_finite() && y.is_finite()) {
             p.excluded
                 .push(Excluded::new(r.id.clone(), Exclusion::NoUsableVariance));
@@ -1442,14 +1470,9 @@ fn censored_pool(input: &Input<'_>, subset: &[usize]) -> Pooled {
         let r = &rows[i];
         match input.entries[i] {
             Entry::Figure {
-                central,
-                lo,
-                hi,
-                level,
-                rounding_only,
-                from_range,
+                lo, hi, from_range, ..
             } if hi > lo => {
-                let (y, v) = effect(input.scale, central, lo, hi, level, rounding_only);
+                let (y, v) = input.effect(i);
                 if v >= f64::MIN_POSITIVE && v.is_finite() && y.is_finite() {
                     figures.push((y, v));
                     figure_ids.push(i);
