@@ -380,7 +380,7 @@ impl Loader {
         let Some((mut body, first_line)) = plain else {
             return self.csv_rows(bytes, rows);
         };
-        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+        // The header already read (`headers` gives it again without reading).
         let (cols, mut set, declared) = self.csv_start(&mut rdr, rows)?;
         let mut rejected = Vec::new();
         let mut batch: Vec<(&str, u64, u64)> = Vec::with_capacity(CSV_BATCH);
@@ -1343,11 +1343,11 @@ fn csv_claim(
     profile: Profile,
     declared: Declared,
 ) -> (u64, Result<Claim>) {
-    let row_id = || {
+    let claim_id = || {
         cols.get(r, "id")
             .map_or_else(|| row_id(row), str::to_string)
     };
-    let id = row_id();
+    let id = claim_id();
     // Called once: the id moves into the claim.
     let build = move || -> Result<Claim> {
         // `sources` is a list: each of its ids is held to the id limit instead. No field
@@ -1440,7 +1440,7 @@ fn csv_claim(
     };
     // The location only for a row refused (its id made again from the record).
     let claim = build().map_err(|e| {
-        let at = line_at(line, &row_id());
+        let at = line_at(line, &claim_id());
         relocate(e.at(at.clone()), &at)
     });
     (line, claim)
