@@ -185,3 +185,53 @@ fn a_large_plain_file_is_read_in_pieces_and_merged_in_file_order() {
     }
     assert_eq!(plain.reconcile(), checked.reconcile());
 }
+
+/// Small tables whose bounds come from a few values, so that claims tie, touch and nest;
+/// some one-sided, some with a level (a statistical interval: hard only as the count
+/// domain), 0 and −0 among the values.
+fn tied_table() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let values = ["-0", "0", "1", "2", "2.0", "3", "5", "8"];
+    let claim = (0..8usize, 0..8usize, 0..6u8, 0..4u8);
+    prop::collection::vec(prop::collection::vec(claim, 1..9), 1..6).prop_map(move |qs| {
+        let mut s = String::from("quantity,sources,low,central,high,level\n");
+        for (q, claims) in qs.iter().enumerate() {
+            for (src, &(a, b, shape, level)) in claims.iter().enumerate() {
+                let (lo, hi) = (a.min(b), a.max(b));
+                let (lo, hi) = (values[lo], values[hi]);
+                match shape {
+                    0 => s.push_str(&format!("q{q},s{src},{lo},,,\n")),
+                    1 if level == 0 => s.push_str(&format!("q{q},s{src},{lo},{hi},{hi},0.9\n")),
+                    _ => s.push_str(&format!("q{q},s{src},{lo},,{hi},\n")),
+                }
+            }
+        }
+        s
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    /// The table's summary (its own sweep for claims of weight one, its envelope, consensus
+    /// and verdict from the bounds' extremes) is the Reconciler's on tied, touching and
+    /// nested claims, one-sided ones and statistical intervals among them.
+    #[test]
+    fn the_tables_summary_is_the_reconcilers_on_tied_claims(csv in tied_table()) {
+        let table = ClaimTable::from_csv_reader(csv.as_bytes()).unwrap();
+        let set = Loader::new().csv_str(&csv).unwrap().set;
+        let full = Reconciler::new()
+            .with_weights(crosscheck::ReliabilityWeights::uniform())
+            .reconcile(&set);
+        for f in &table.summary_sequential().quantities {
+            let q = full.quantity(&f.quantity).unwrap();
+            proptest::prop_assert_eq!(f.envelope, q.envelope, "{}", csv);
+            proptest::prop_assert_eq!(f.consensus, q.consensus, "{}", csv);
+            proptest::prop_assert_eq!(f.verdict, q.verdict, "{}", csv);
+            proptest::prop_assert_eq!(f.clusters, q.clusters.len(), "{}", csv);
+            proptest::prop_assert_eq!(f.dissenters, q.dissenters.len(), "{}", csv);
+            proptest::prop_assert_eq!(f.best_supported, q.best_supported[0].interval, "{}", csv);
+            proptest::prop_assert_eq!(f.best_supported_ties, q.best_supported.len(), "{}", csv);
+        }
+    }
+}

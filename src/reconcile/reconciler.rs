@@ -976,15 +976,14 @@ pub(crate) struct Work {
     keys: Vec<(usize, i128)>,
 }
 
-/// The figures of the summary that need no ids: shared by the reconciler and the table
-/// path. `work.deciding` and `work.sweep.in_top` hold the deciding claims and the members of the
+/// The figures of the summary that need no ids. (The claim table, whose claims all weigh
+/// one and list no members, has its own: `sweep::unit_sweep`.) `work.deciding` and `work.sweep.in_top` hold the deciding claims and the members of the
 /// largest cluster(s); `work.sweep` the regions and cliques; the returned order lists the
 /// cliques largest first.
 pub(crate) struct Core {
     pub envelope: Interval,
     pub consensus: Option<Interval>,
     pub verdict: Verdict,
-    pub dissenters: usize,
 }
 
 pub(crate) fn core(
@@ -1065,12 +1064,10 @@ pub(crate) fn core(
             .cmp(&(keys[a].0, keys[a].1))
             .then_with(|| sw.members(&sw.cliques[a]).cmp(sw.members(&sw.cliques[b])))
     });
-    let dissenters = sw.in_top.iter().filter(|t| !**t).count();
     Core {
         envelope,
         consensus,
         verdict,
-        dissenters,
     }
 }
 

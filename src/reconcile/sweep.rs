@@ -291,9 +291,199 @@ pub(crate) fn sweep(
     mark_top(&s.events, &out.top_at, n, &mut s.start, &mut out.in_top);
 }
 
+/// The figures of one sweep that the claim table reports, for closed intervals of weight
+/// one (see [`unit_sweep`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct UnitSweep {
+    /// The first best-supported region.
+    pub best: Interval,
+    /// How many regions tie for the best support.
+    pub ties: usize,
+    /// How many maximal cliques there are.
+    pub cliques: usize,
+    /// How many intervals lie outside every largest clique.
+    pub dissenters: usize,
+}
+
+/// Reusable buffers of [`unit_sweep`].
+#[derive(Debug, Default)]
+pub(crate) struct UnitScratch {
+    /// Each interval's low and high ends as positions (see [`position`]).
+    lows: Vec<u64>,
+    highs: Vec<u64>,
+    /// The end events: (the high end's position, index), sorted.
+    ends: Vec<(u64, u32)>,
+    /// The best regions: (low end's position, the interval whose low opens it, high end's
+    /// position, the interval whose high closes it).
+    regions: Vec<(u64, u32, u64, u32)>,
+}
+
+/// A value's position as an integer that orders as the value (−0 folded into +0, +∞
+/// last), as in the events of [`sweep`].
+#[inline]
+fn position(x: f64) -> u64 {
+    let bits = (x + 0.0).to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
+}
+
+/// [`sweep`]'s figures for n ≥ 1 closed intervals `[low, high]` of weight one (`high` may
+/// be +∞, for an unbounded side), given by `bounds(i)` in ascending order of `low`: the
+/// first best-supported region and how many tie with it, the number of maximal cliques,
+/// and the number of intervals outside every largest clique — the same figures, to the
+/// bit, as [`sweep`] on the same intervals with unit weights (a unit test compares the
+/// two).
+///
+/// With equal weights the support of a region is its number of claims, so one merge of the
+/// starts (already in order) with the sorted ends finds everything: a region of greatest
+/// support opens at a start and closes at the next end, it is the region of a largest
+/// clique (the intervals open there), and an interval belongs to that clique iff it starts
+/// at or before the region and ends at or after it. Cost: O(n log n) for sorting the ends,
+/// O(n log r) for the r best regions' members; no event list, no active set, no member
+/// lists.
+pub(crate) fn unit_sweep(
+    n: usize,
+    bounds: impl Fn(usize) -> (f64, f64),
+    s: &mut UnitScratch,
+) -> UnitSweep {
+    debug_assert!(n > 0);
+    s.lows.clear();
+    s.highs.clear();
+    for i in 0..n {
+        let (lo, hi) = bounds(i);
+        s.lows.push(position(lo));
+        s.highs.push(position(hi));
+    }
+    s.ends.clear();
+    s.ends
+        .extend(s.highs.iter().enumerate().map(|(i, &h)| (h, i as u32)));
+    s.ends.sort_unstable();
+    s.regions.clear();
+    let (lows, ends) = (&s.lows[..], &s.ends[..]);
+    let (mut i, mut e) = (0, 0);
+    let (mut count, mut best, mut cliques) = (0usize, 0usize, 0usize);
+    let mut after_start = false;
+    // Whether the last region pushed still waits for the cut that closes it.
+    let mut open = false;
+    while e < n {
+        // At one value a start (just below it) comes before an end (just above it).
+        if i < n && lows[i] <= ends[e].0 {
+            let (key, first) = (lows[i], i);
+            while i < n && lows[i] == key {
+                i += 1;
+                count += 1;
+            }
+            after_start = true;
+            if count > best {
+                best = count;
+                s.regions.clear();
+            }
+            // The region after this group: there is one (every interval still has to end)
+            // and it may be of greatest support so far.
+            open = count == best;
+            if open {
+                s.regions.push((key, first as u32, 0, 0));
+            }
+        } else {
+            let (key, first) = ends[e];
+            if after_start {
+                cliques += 1;
+            }
+            if open {
+                if let Some(r) = s.regions.last_mut() {
+                    (r.2, r.3) = (key, first);
+                }
+                open = false;
+            }
+            while e < n && ends[e].0 == key {
+                e += 1;
+                count -= 1;
+            }
+            after_start = false;
+        }
+    }
+    // Cannot fail: the first group is a start group, after which the support is ≥ 1 and a
+    // region of it is pushed and closed by the next end group.
+    let &(_, a, _, b) = s.regions.first().expect("n > 0");
+    let best_region = Interval::closed_checked(bounds(a as usize).0, bounds(b as usize).1);
+    // An interval is in a largest clique iff some best region (a, b) has low ≤ a and
+    // high ≥ b: the first region opening at or after its low is the one to check (the
+    // regions are disjoint and in order, so the later ones close later still).
+    let regions = &s.regions[..];
+    let dissenters = lows
+        .iter()
+        .zip(&s.highs)
+        .filter(|&(&lo, &hi)| {
+            let j = regions.partition_point(|r| r.0 < lo);
+            regions.get(j).is_none_or(|r| r.2 > hi)
+        })
+        .count();
+    UnitSweep {
+        best: best_region,
+        ties: s.regions.len(),
+        cliques,
+        dissenters,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `unit_sweep` gives `sweep`'s figures on closed intervals of weight one: many small
+    /// sets drawn from a few values (so that ends tie, touch and nest), with −0 and +0 both
+    /// present and unbounded highs, the lows in ascending order as the claim table gives
+    /// them. The best region is compared by its debug form too, so a −0 taken from the
+    /// wrong interval shows.
+    #[test]
+    fn the_unit_sweep_is_the_sweep_with_unit_weights() {
+        let values: [f64; 8] = [-0.0, 0.0, 1.0, 2.0, 2.0, 3.0, 5.0, 8.0];
+        let mut rng = crate::testing::XorShift::new(11);
+        let (mut scratch, mut out, mut unit) =
+            (Scratch::default(), Sweep::default(), UnitScratch::default());
+        for case in 0..20_000 {
+            let n = 1 + (rng.next_u64() % 12) as usize;
+            let mut ivs: Vec<(f64, f64)> = (0..n)
+                .map(|_| {
+                    let a = values[(rng.next_u64() % 8) as usize];
+                    let b = values[(rng.next_u64() % 8) as usize];
+                    let (lo, hi) = if b.total_cmp(&a).is_lt() {
+                        (b, a)
+                    } else {
+                        (a, b)
+                    };
+                    let hi = if rng.next_u64().is_multiple_of(7) {
+                        f64::INFINITY
+                    } else {
+                        hi
+                    };
+                    (lo, hi)
+                })
+                .collect();
+            ivs.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)));
+            let intervals: Vec<Interval> = ivs
+                .iter()
+                .map(|&(lo, hi)| Interval::closed_checked(lo, hi))
+                .collect();
+            sweep(&intervals, &vec![1.0; n], false, 0, &mut scratch, &mut out);
+            let got = unit_sweep(n, |i| ivs[i], &mut unit);
+            let want = UnitSweep {
+                best: out.best[0].0,
+                ties: out.best.len(),
+                cliques: out.clique_count,
+                dissenters: out.in_top.iter().filter(|t| !**t).count(),
+            };
+            assert_eq!(got, want, "case {case}: {ivs:?}");
+            assert_eq!(
+                format!("{:?}", got.best),
+                format!("{:?}", want.best),
+                "{ivs:?}"
+            );
+        }
+    }
 
     /// `fixed` is the direct conversion `(w · 2³²).round() as i128` everywhere: about the
     /// switch between its two conversions at 9·10¹⁸, at the ends of i64, beyond them, and
