@@ -635,9 +635,9 @@ impl ClaimTable {
                 members.sort_unstable_by(|x, y| {
                     x.low
                         .total_cmp(&y.low)
-                        .then(x.high.total_cmp(&y.high))
-                        .then(x.central.total_cmp(&y.central))
-                        .then(x.level.total_cmp(&y.level))
+                        .then_with(|| x.high.total_cmp(&y.high))
+                        .then_with(|| x.central.total_cmp(&y.central))
+                        .then_with(|| x.level.total_cmp(&y.level))
                 });
                 out.push(self.summarise_sorted(q, members, pool, &mut b));
             }
