@@ -50,7 +50,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Location, Result};
 use crate::interval::Interval;
 use crate::pool;
-use crate::pool::meta::{MetaOptions, Method, Study, fit_core};
+use crate::pool::meta::{MetaOptions, Method, Study, solve, standardise};
 use crate::reconcile::Verdict;
 use crate::sweep::{UnitScratch, unit_sweep};
 
@@ -714,16 +714,17 @@ impl ClaimTable {
         // Only τ² and the estimate are reported here: the lean fit skips p-values and intervals.
         let back = |x: f64, log: bool| if log { x.exp() } else { x };
         let (studies, log) = (&b.studies.0, b.studies.1);
-        let enough = studies.len() >= 2;
-        let fit = |m| fit_core(studies, m, &opts).ok();
-        let dl = enough
-            .then(|| fit(Method::DerSimonianLaird))
-            .flatten()
-            .map(|f| (back(f.estimate, log), f.tau2));
-        let reml = enough
-            .then(|| fit(Method::Reml))
-            .flatten()
-            .map(|f| (back(f.estimate, log), f.tau2, f.iterations));
+        // Both fits share one standardisation of the studies (into a reused buffer): the
+        // same checks and figures as a `fit_core` for each.
+        let prep = if studies.len() >= 2 {
+            standardise(studies, &opts, &mut b.standardised).ok()
+        } else {
+            None
+        };
+        let std = &b.standardised;
+        let fit = |m| prep.as_ref().and_then(|p| solve(std, p, m, &opts).ok());
+        let dl = fit(Method::DerSimonianLaird).map(|f| (back(f.estimate, log), f.tau2));
+        let reml = fit(Method::Reml).map(|f| (back(f.estimate, log), f.tau2, f.iterations));
         TableQuantity {
             quantity: self.quantities.names[k].to_string(),
             claims: members.len(),
@@ -807,6 +808,8 @@ impl ClaimTable {
 struct Buffers {
     /// The effect sizes, and whether they are on the log scale.
     studies: (Vec<Study>, bool),
+    /// The effect sizes standardised for the fits.
+    standardised: Vec<Study>,
     unit: UnitScratch,
 }
 

@@ -284,6 +284,61 @@ fn method_error(at: Location, reason: impl Into<String>) -> Error {
 
 /// Validates the studies and fits τ², the estimate and its SE.
 pub(crate) fn fit_core(studies: &[Study], method: Method, opts: &MetaOptions) -> Result<Fit> {
+    let mut std = Vec::new();
+    let prep = standardise(studies, opts, &mut std)?;
+    let solved = solve(&std, &prep, method, opts)?;
+    Ok(Fit {
+        k: prep.k,
+        studies: std,
+        sigma: prep.sigma,
+        c: prep.c,
+        q: prep.q,
+        df: prep.df,
+        tau2_std: solved.tau2_std,
+        tau2: solved.tau2,
+        iterations: solved.iterations,
+        converged: solved.converged,
+        estimate: solved.estimate,
+        se: solved.se,
+        estimate_std: solved.estimate_std,
+        sws: solved.sws,
+    })
+}
+
+/// What every method's fit shares: the standardisation (`(y − center)/σ`, `v/σ²`, σ² the
+/// smallest variance) and the fixed-effect statistics of the standardised studies.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Standardised {
+    k: usize,
+    sigma: f64,
+    sigma2: f64,
+    center: f64,
+    c: f64,
+    q: f64,
+    df: usize,
+}
+
+/// A method's τ² and estimate on standardised studies (see [`Fit`]).
+pub(crate) struct Solved {
+    pub tau2_std: f64,
+    pub tau2: f64,
+    pub iterations: usize,
+    pub converged: bool,
+    pub estimate: f64,
+    pub se: f64,
+    pub estimate_std: f64,
+    pub sws: f64,
+}
+
+/// Validates the studies and the options and writes the standardised studies to `std`
+/// (cleared first): the part of [`fit_core`] that does not depend on the method, so
+/// several methods on one set of studies standardise it once (the claim table's DL and
+/// REML). The same checks, errors and figures as [`fit_core`].
+pub(crate) fn standardise(
+    studies: &[Study],
+    opts: &MetaOptions,
+    std: &mut Vec<Study>,
+) -> Result<Standardised> {
     let k = studies.len();
     if k == 0 {
         return Err(method_error(
@@ -329,10 +384,12 @@ pub(crate) fn fit_core(studies: &[Study], method: Method, opts: &MetaOptions) ->
             (a.min(s.y), b.max(s.y))
         });
     let center = y_min / 2.0 + y_max / 2.0;
-    let std: Vec<Study> = studies
-        .iter()
-        .map(|s| Study::new((s.y - center) / sigma, s.v / sigma2))
-        .collect();
+    std.clear();
+    std.extend(
+        studies
+            .iter()
+            .map(|s| Study::new((s.y - center) / sigma, s.v / sigma2)),
+    );
     if let Some(i) = std.iter().position(|s| !s.y.is_finite()) {
         return Err(method_error(
             Location::Study(i),
@@ -345,14 +402,39 @@ pub(crate) fn fit_core(studies: &[Study], method: Method, opts: &MetaOptions) ->
     });
     let mu_fe = swy / sw;
     let q: f64 = std.iter().map(|s| (s.y - mu_fe).powi(2) / s.v).sum();
-    let df = k - 1;
-    let c = dl_denominator(&std);
+    Ok(Standardised {
+        k,
+        sigma,
+        sigma2,
+        center,
+        c: dl_denominator(std),
+        q,
+        df: k - 1,
+    })
+}
+
+/// Fits `method`'s τ² and the estimate on studies [`standardise`]d as `prep` says.
+pub(crate) fn solve(
+    std: &[Study],
+    prep: &Standardised,
+    method: Method,
+    opts: &MetaOptions,
+) -> Result<Solved> {
+    let Standardised {
+        k,
+        sigma,
+        sigma2,
+        center,
+        c,
+        q,
+        df,
+    } = *prep;
     let (tau2_std, iterations, converged) = match method {
         _ if k == 1 => (0.0, 0, true),
         Method::FixedEffect => (0.0, 0, true),
         Method::DerSimonianLaird => (dl(q, df, c), 0, true),
-        Method::PauleMandel => paule_mandel(&std, dl(q, df, c), opts),
-        Method::Reml | Method::Ml => global_likelihood(&std, method == Method::Reml, opts),
+        Method::PauleMandel => paule_mandel(std, dl(q, df, c), opts),
+        Method::Reml | Method::Ml => global_likelihood(std, method == Method::Reml, opts),
     };
     let (sws, swsy) = std.iter().fold((0.0, 0.0), |(a, b), s| {
         let w = 1.0 / (s.v + tau2_std);
@@ -368,13 +450,7 @@ pub(crate) fn fit_core(studies: &[Study], method: Method, opts: &MetaOptions) ->
             "the fit is not a finite number at this scale",
         ));
     }
-    Ok(Fit {
-        k,
-        studies: std,
-        sigma,
-        c,
-        q,
-        df,
+    Ok(Solved {
         tau2_std,
         tau2,
         iterations,
@@ -765,15 +841,21 @@ fn lanes<const L: usize>(
         sw,
         lsw: [0.0; L],
     };
+    let mu: [f64; L] = std::array::from_fn(|k| swy[k] / sw[k]);
+    // Each lane's weighted residual sum, study by study across the lanes: the same terms
+    // added in the same order as `log_likelihood`'s (every term is ≥ +0, so starting from
+    // +0 rather than `sum`'s −0 changes no bit).
+    let mut rss = [0.0f64; L];
+    for (s, w) in studies.iter().zip(kept.iter()) {
+        let y = s.y;
+        for k in 0..L {
+            rss[k] += (y - mu[k]) * (y - mu[k]) * w[k];
+        }
+    }
     for k in 0..L {
         // As `LnSum::total`, whose other terms' sum is 0 here.
         let sln = product[k].ln() + exponent[k] as f64 * std::f64::consts::LN_2 + 0.0;
-        let mu = swy[k] / sw[k];
-        let rss: f64 = studies
-            .iter()
-            .zip(kept.iter())
-            .map(|(s, w)| (s.y - mu) * (s.y - mu) * w[k])
-            .sum();
+        let rss = rss[k];
         let ll = -0.5 * sln - 0.5 * rss;
         out.value[k] = if reml {
             out.lsw[k] = sw[k].ln();
@@ -800,7 +882,10 @@ fn scan_pruned<const N: usize>(studies: &[Study], grid: &[f64; N], reml: bool) -
     }
     let ymax2 = studies.iter().fold(0.0f64, |m, s| m.max(s.y * s.y));
     // Lanes of 2, 4 and 8 points (a call costs its lanes, however many are used).
-    let mut kept8 = Kept::<8>::new(k);
+    // Each made at its first use (a fit on the benchmark workload starts with 4 points and
+    // mostly goes on with 2: zeroing 2 KB for lanes of 8 it rarely needs cost more than
+    // its use).
+    let mut kept8: Option<Kept<8>> = None;
     let mut kept4: Option<Kept<4>> = None;
     let mut kept2: Option<Kept<2>> = None;
     let pruned = pruned_grid(grid, k, |points, out| match points.len() {
@@ -812,7 +897,10 @@ fn scan_pruned<const N: usize>(studies: &[Study], grid: &[f64; N], reml: bool) -
             let kept = kept4.get_or_insert_with(|| Kept::new(k));
             lanes(studies, kept.get(), points, reml).fill(out, k, ymax2);
         }
-        _ => lanes(studies, kept8.get(), points, reml).fill(out, k, ymax2),
+        _ => {
+            let kept = kept8.get_or_insert_with(|| Kept::new(k));
+            lanes(studies, kept.get(), points, reml).fill(out, k, ymax2);
+        }
     });
     pruned.unwrap_or_else(|| scan(studies, grid, reml))
 }
