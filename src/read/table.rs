@@ -3,14 +3,15 @@
 //! [`ClaimSet`](crate::ClaimSet) keeps every claim's words, dates and citation; a
 //! [`ClaimTable`] keeps only what the statistics need, in columns: interned quantity and
 //! source ids (`u32`), the plausible interval's bounds, the central value and the level
-//! (`f64`), 48 bytes a claim with one source. It reads the numeric CSV claim format (`quantity`, `sources`, `low`,
-//! `high`, `central`, and optional `id`, `level`) and checks every row through the
-//! [`Loader`](crate::Loader)'s own rules — the same cell parsing, the same estimate and
-//! count checks, the same id checks, in the same order — so both paths accept the same rows
-//! and refuse the same ones with the same kind of error (a differential property test holds
-//! them to it), and reports every bad row. Quantities are counts (as undeclared quantities
-//! are in the CSV format). A file of plain lines is read in parallel pieces, any other by
-//! the csv crate; both routes give the same table ([`ClaimTable::load_bytes`]).
+//! (`f64`), 48 bytes a claim with one source. It reads the numeric CSV claim format
+//! (`quantity`, `sources`, `low`, `high`, `central`, and optional `id`, `level`) and checks
+//! every row through the [`Loader`](crate::Loader)'s own rules — the same cell parsing,
+//! the same estimate and count checks, the same id checks, in the same order — so both
+//! paths accept the same rows and refuse the same ones with the same kind of error (a
+//! differential property test holds them to it), and reports every bad row. Quantities
+//! are counts (as undeclared quantities are in the CSV format). A file of plain lines is
+//! read in parallel pieces, any other by the csv crate; both routes give the same table
+//! ([`ClaimTable::load_bytes`]).
 //!
 //! [`ClaimTable::reconcile`] runs the same summary as the [`Reconciler`](crate::Reconciler)
 //! (envelope, consensus, best-supported region, verdict, clusters, dissenters; with every
