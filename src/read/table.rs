@@ -486,11 +486,6 @@ impl ClaimTable {
         self.push(bytes(&p.quantity), sources.map(bytes), p.row, p.row_no);
     }
 
-    /// Interns and stores a [`quick_row`] as record `row_no`.
-    fn store_quick(&mut self, q: &Quick<'_>, row_no: u32) {
-        self.push(q.quantity, std::iter::once(q.source), q.row, row_no);
-    }
-
     /// Interns a row's quantity and sources and appends it as record `row_no`.
     fn push<'a>(
         &mut self,
@@ -500,14 +495,33 @@ impl ClaimTable {
         row_no: u32,
     ) {
         let qid = self.quantities.id(quantity);
+        self.push_all_but_quantity(sources, row, row_no);
+        self.quantity_of.push(qid);
+    }
+
+    /// [`push`](ClaimTable::push) but for the quantity, whose id the caller appends.
+    fn push_all_but_quantity<'a>(
+        &mut self,
+        sources: impl Iterator<Item = &'a [u8]>,
+        row: Row,
+        row_no: u32,
+    ) {
         self.source_start.push(self.source_ids.len() as u32);
         for name in sources {
             let sid = self.sources.id(name);
             self.source_ids.push(sid);
         }
         self.rows.push(row);
-        self.quantity_of.push(qid);
         self.row_nos.push(row_no);
+    }
+
+    /// Interns the quantities of the rows appended without one (`names`, in row order)
+    /// and appends their ids; empties `names`.
+    fn intern_quantities(&mut self, names: &mut Vec<&[u8]>) {
+        for name in names.drain(..) {
+            let id = self.quantities.id(name);
+            self.quantity_of.push(id);
+        }
     }
 
     /// Commits a batch of checked rows in order: duplicate ids, interning, storage.
@@ -1265,6 +1279,13 @@ fn plain_piece(text: &[u8], cols: &Cols) -> Option<ClaimTable> {
     let mut record = csv::ByteRecord::new();
     let (mut line, mut row) = (0u32, 0u32);
     let mut rest = text;
+    // The quantities of the last rows, interned a few thousand at a time in a loop that
+    // does nothing else: a table of 100,000 names does not stay in cache, and lookups
+    // side by side keep several of its misses in flight, where a lookup between two rows'
+    // parsing waited for each. Row order, hence numbering by first appearance, is kept:
+    // the pending names are interned before any row that interns its own.
+    const PENDING: usize = 4096;
+    let mut pending: Vec<&[u8]> = Vec::with_capacity(PENDING);
     while !rest.is_empty() {
         let (l, next) = match memchr::memchr(b'\n', rest) {
             Some(p) => (&rest[..p], &rest[p + 1..]),
@@ -1274,8 +1295,13 @@ fn plain_piece(text: &[u8], cols: &Cols) -> Option<ClaimTable> {
         // Empty lines are no records, as for the csv crate; they still count as lines.
         if let Some(q) = quick_row(l, cols) {
             row += 1;
-            t.store_quick(&q, row);
+            t.push_all_but_quantity(std::iter::once(q.source), q.row, row);
+            pending.push(q.quantity);
+            if pending.len() == PENDING {
+                t.intern_quantities(&mut pending);
+            }
         } else if !l.is_empty() {
+            t.intern_quantities(&mut pending);
             row += 1;
             record.clear();
             for field in l.split(|&b| b == b',') {
@@ -1291,6 +1317,7 @@ fn plain_piece(text: &[u8], cols: &Cols) -> Option<ClaimTable> {
         }
         line += 1;
     }
+    t.intern_quantities(&mut pending);
     t.source_start.push(t.source_ids.len() as u32);
     Some(t)
 }
