@@ -60,13 +60,16 @@ use crate::sweep::{UnitScratch, unit_sweep};
 /// compares them in a 16-byte bucket instead of chasing a pointer (interning is the load's
 /// hot spot, and a table of 100,000 quantities must stay small to stay in cache); a name
 /// of 12 to 15 bytes is packed into two 64-bit words (24-byte buckets); longer names are
-/// keyed by their bytes.
+/// keyed by their bytes. The names themselves are kept one after another in one string
+/// (no allocation a name: a million quantities were a million small allocations).
 #[derive(Debug, Default, Clone)]
 struct Interner {
     short: FxHashMap<[u32; 3], u32>,
     mid: FxHashMap<[u64; 2], u32>,
     long: FxHashMap<Box<[u8]>, u32>,
-    names: Vec<Box<str>>,
+    /// The names in id order, one after another; name i ends at `ends[i]`.
+    text: String,
+    ends: Vec<usize>,
 }
 
 /// A name as its [`Interner`] key: its bytes, then zeros, its length in the last byte (so
@@ -97,16 +100,37 @@ fn pack(bytes: &[u8]) -> Packed {
 }
 
 impl Interner {
-    /// [`id`](Interner::id) of a name already owned (no copy when it is new).
-    fn id_owned(&mut self, name: Box<str>) -> u32 {
-        let next = self.names.len() as u32;
+    /// How many names there are.
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The name of id `i`.
+    fn name(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    /// The names in id order.
+    fn names(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| self.name(i))
+    }
+
+    fn push_name(&mut self, name: &str) {
+        self.text.push_str(name);
+        self.ends.push(self.text.len());
+    }
+
+    /// [`id`](Interner::id) of a name known to be UTF-8.
+    fn id_str(&mut self, name: &str) -> u32 {
+        let next = self.len() as u32;
         let id = match pack(name.as_bytes()) {
             Packed::Short(k) => *self.short.entry(k).or_insert(next),
             Packed::Mid(k) => *self.mid.entry(k).or_insert(next),
             Packed::Long => *self.long.entry(name.as_bytes().into()).or_insert(next),
         };
         if id == next {
-            self.names.push(name);
+            self.push_name(name);
         }
         id
     }
@@ -121,7 +145,7 @@ impl Interner {
     }
 
     fn id(&mut self, bytes: &[u8]) -> u32 {
-        let next = self.names.len() as u32;
+        let next = self.len() as u32;
         let id = match pack(bytes) {
             Packed::Short(k) => *self.short.entry(k).or_insert(next),
             Packed::Mid(k) => *self.mid.entry(k).or_insert(next),
@@ -131,7 +155,7 @@ impl Interner {
             },
         };
         if id == next {
-            self.names.push(String::from_utf8_lossy(bytes).into());
+            self.push_name(&String::from_utf8_lossy(bytes));
         }
         id
     }
@@ -335,7 +359,7 @@ impl ClaimTable {
     /// Number of distinct quantities.
     #[must_use]
     pub fn quantity_count(&self) -> usize {
-        self.quantities.names.len()
+        self.quantities.len()
     }
 
     /// Whether the plain, parallel route read the table (a file of plain lines with no
@@ -741,7 +765,7 @@ impl ClaimTable {
         let dl = fit(Method::DerSimonianLaird).map(|f| (back(f.estimate, log), f.tau2));
         let reml = fit(Method::Reml).map(|f| (back(f.estimate, log), f.tau2, f.iterations));
         TableQuantity {
-            quantity: self.quantities.names[k].to_string(),
+            quantity: self.quantities.name(k).to_string(),
             claims: members.len(),
             envelope,
             consensus,
@@ -1151,8 +1175,8 @@ fn merge_pieces(pieces: Vec<ClaimTable>) -> ClaimTable {
     t.source_start.reserve_exact(more + 1);
     let mut row0 = t.len() as u32;
     for p in pieces {
-        let qmap = intern_all(&mut t.quantities, p.quantities.names);
-        let smap = intern_all(&mut t.sources, p.sources.names);
+        let qmap = intern_all(&mut t.quantities, &p.quantities);
+        let smap = intern_all(&mut t.sources, &p.sources);
         t.rows.extend_from_slice(&p.rows);
         extend_mapped(&mut t.quantity_of, &p.quantity_of, |&q| qmap[q as usize]);
         // Row i's sources start where the table's end, plus where they start in the piece.
@@ -1168,17 +1192,17 @@ fn merge_pieces(pieces: Vec<ClaimTable>) -> ClaimTable {
     t
 }
 
-/// Interns another piece's `names` (distinct, in their order of first appearance) into
-/// `into` and returns their ids there: the ids `id_owned` would give them one by one.
+/// Interns another piece's names (`from`'s, distinct, in their order of first appearance)
+/// into `into` and returns their ids there: the ids `id_str` would give them one by one.
 /// The names already there (most, in a large file) are looked up first, side by side on
 /// every core with the `parallel` feature; only the new ones are then interned, in order.
-fn intern_all(into: &mut Interner, names: Vec<Box<str>>) -> Vec<u32> {
+fn intern_all(into: &mut Interner, from: &Interner) -> Vec<u32> {
     let mut found = Vec::new();
-    extend_mapped(&mut found, &names, |n| into.get(n.as_bytes()));
-    names
-        .into_iter()
+    let ids: Vec<usize> = (0..from.len()).collect();
+    extend_mapped(&mut found, &ids, |&i| into.get(from.name(i).as_bytes()));
+    from.names()
         .zip(found)
-        .map(|(n, id)| id.unwrap_or_else(|| into.id_owned(n)))
+        .map(|(n, id)| id.unwrap_or_else(|| into.id_str(n)))
         .collect()
 }
 
@@ -1406,8 +1430,8 @@ mod tests {
     }
 
     /// Names of every length about the key limits (11 and 15 bytes), with trailing NULs and shared
-    /// prefixes, get one id each, numbered by first appearance, whether interned by
-    /// reference or owned.
+    /// prefixes, get one id each, numbered by first appearance, whether interned as bytes
+    /// or as text, and are kept in id order.
     #[test]
     fn interner_gives_one_id_a_name() {
         let mut names: Vec<String> = Vec::new();
@@ -1421,16 +1445,17 @@ mod tests {
         for round in 0..2 {
             for (k, n) in names.iter().enumerate() {
                 assert_eq!(by_ref.id(n.as_bytes()), k as u32, "{n:?} in round {round}");
-                assert_eq!(owned.id_owned(n.as_str().into()), k as u32, "{n:?}");
+                assert_eq!(owned.id_str(n), k as u32, "{n:?}");
             }
         }
-        assert_eq!(by_ref.names.len(), names.len());
+        assert_eq!(by_ref.len(), names.len());
         for (k, n) in names.iter().enumerate() {
             assert_eq!(by_ref.get(n.as_bytes()), Some(k as u32), "{n:?}");
         }
         assert_eq!(by_ref.get(b"abcdefghijklmnopqrstuv"), None);
         assert_eq!(by_ref.get(b"b"), None);
-        assert!(by_ref.names.iter().zip(&names).all(|(a, b)| **a == **b));
+        assert!(by_ref.names().eq(names.iter().map(String::as_str)));
+        assert!(owned.names().eq(names.iter().map(String::as_str)));
     }
 
     /// `quick_row` recognises only rows `check_row` accepts, with the same figures and
