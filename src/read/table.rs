@@ -754,7 +754,7 @@ impl ClaimTable {
         let back = |x: f64, log: bool| if log { x.exp() } else { x };
         let (studies, log) = (&b.studies.0, b.studies.1);
         // Both fits share one standardisation of the studies (into a reused buffer): the
-        // same checks and figures as a `fit_core` for each.
+        // same checks and figures as `meta_analysis_with` computes for each.
         let prep = if studies.len() >= 2 {
             standardise(studies, &opts, &mut b.standardised).ok()
         } else {

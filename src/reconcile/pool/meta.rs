@@ -242,26 +242,35 @@ pub fn meta_analysis(studies: &[Study], method: Method) -> Result<MetaResult> {
     meta_analysis_with(studies, method, &MetaOptions::default())
 }
 
-/// The part of a fit every caller needs: τ², the estimate and its SE (and what the rest of
-/// [`MetaResult`] is computed from).
+fn method_error(at: Location, reason: impl Into<String>) -> Error {
+    Error::Method {
+        at,
+        reason: reason.into(),
+    }
+}
+
+/// What every method's fit shares: the standardisation and the fixed-effect statistics of
+/// the standardised studies.
 ///
-/// The fit runs on **standardised** studies: `y' = (y − c)/σ`, `v' = v/σ²` with `σ² = min v`
+/// A fit runs on **standardised** studies: `y' = (y − c)/σ`, `v' = v/σ²` with `σ² = min v`
 /// and `c` the midrange of the effects. Every weight `1/(v' + τ'²)` is then at most 1, so the
 /// inverse-variance sums cannot overflow, underflow to NaN or lose the small weights to one
 /// huge one, and the convergence tolerance is relative to the data's own scale (a fit of
 /// data scaled by 10⁻⁵ is the same fit, scaled). Results are transformed back exactly:
-/// `μ = c + σ μ'`, `τ² = σ² τ'²`, `SE = σ SE'`.
-pub(crate) struct Fit {
-    pub k: usize,
-    /// The standardised studies.
-    pub studies: Vec<Study>,
-    /// σ of the standardisation.
-    pub sigma: f64,
-    /// `Σw' − Σw'²/Σw'` (summed without cancellation), Cochran's Q and its df (Q is
-    /// scale-free).
-    pub c: f64,
-    pub q: f64,
-    pub df: usize,
+/// `μ = c + σ μ'`, `τ² = σ² τ'²`, `SE = σ SE'` ([`solve`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Standardised {
+    k: usize,
+    sigma: f64,
+    sigma2: f64,
+    center: f64,
+    c: f64,
+    q: f64,
+    df: usize,
+}
+
+/// A method's τ² and estimate on standardised studies (see [`Standardised`]).
+pub(crate) struct Solved {
     /// τ'² (standardised) and τ² (original units).
     pub tau2_std: f64,
     pub tau2: f64,
@@ -275,65 +284,9 @@ pub(crate) struct Fit {
     pub sws: f64,
 }
 
-fn method_error(at: Location, reason: impl Into<String>) -> Error {
-    Error::Method {
-        at,
-        reason: reason.into(),
-    }
-}
-
-/// Validates the studies and fits τ², the estimate and its SE.
-pub(crate) fn fit_core(studies: &[Study], method: Method, opts: &MetaOptions) -> Result<Fit> {
-    let mut std = Vec::new();
-    let prep = standardise(studies, opts, &mut std)?;
-    let solved = solve(&std, &prep, method, opts)?;
-    Ok(Fit {
-        k: prep.k,
-        studies: std,
-        sigma: prep.sigma,
-        c: prep.c,
-        q: prep.q,
-        df: prep.df,
-        tau2_std: solved.tau2_std,
-        tau2: solved.tau2,
-        iterations: solved.iterations,
-        converged: solved.converged,
-        estimate: solved.estimate,
-        se: solved.se,
-        estimate_std: solved.estimate_std,
-        sws: solved.sws,
-    })
-}
-
-/// What every method's fit shares: the standardisation (`(y − center)/σ`, `v/σ²`, σ² the
-/// smallest variance) and the fixed-effect statistics of the standardised studies.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Standardised {
-    k: usize,
-    sigma: f64,
-    sigma2: f64,
-    center: f64,
-    c: f64,
-    q: f64,
-    df: usize,
-}
-
-/// A method's τ² and estimate on standardised studies (see [`Fit`]).
-pub(crate) struct Solved {
-    pub tau2_std: f64,
-    pub tau2: f64,
-    pub iterations: usize,
-    pub converged: bool,
-    pub estimate: f64,
-    pub se: f64,
-    pub estimate_std: f64,
-    pub sws: f64,
-}
-
 /// Validates the studies and the options and writes the standardised studies to `std`
-/// (cleared first): the part of [`fit_core`] that does not depend on the method, so
-/// several methods on one set of studies standardise it once (the claim table's DL and
-/// REML). The same checks, errors and figures as [`fit_core`].
+/// (cleared first): the part of a fit that does not depend on the method, so several
+/// methods on one set of studies standardise it once (the claim table's DL and REML).
 pub(crate) fn standardise(
     studies: &[Study],
     opts: &MetaOptions,
@@ -473,13 +426,9 @@ pub fn meta_analysis_with(
     method: Method,
     opts: &MetaOptions,
 ) -> Result<MetaResult> {
-    let Fit {
-        k,
-        studies: std,
-        sigma,
-        c,
-        q,
-        df,
+    let mut std = Vec::new();
+    let prep = standardise(studies, opts, &mut std)?;
+    let Solved {
         tau2_std,
         tau2,
         iterations,
@@ -488,7 +437,10 @@ pub fn meta_analysis_with(
         se,
         estimate_std,
         sws,
-    } = fit_core(studies, method, opts)?;
+    } = solve(&std, &prep, method, opts)?;
+    let Standardised {
+        k, sigma, c, q, df, ..
+    } = prep;
     let z = z_quantile(opts.level);
     let ci = (estimate - z * se, estimate + z * se);
     let pi_half = sigma * (tau2_std + 1.0 / sws).sqrt();
