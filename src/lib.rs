@@ -144,6 +144,8 @@ mod source;
 // Reading: wording, files, the columnar table.
 #[path = "read/io.rs"]
 mod io;
+#[path = "read/names.rs"]
+mod names;
 #[path = "read/table.rs"]
 pub mod table;
 #[path = "read/wording.rs"]

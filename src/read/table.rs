@@ -43,123 +43,17 @@
 
 use std::collections::HashMap;
 
-use rustc_hash::FxHashMap;
 use std::io::Read;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
 use crate::interval::Interval;
+use crate::names::{Interner, PieceNames, number};
 use crate::pool;
 use crate::pool::meta::{MetaOptions, Method, Study, solve, standardise};
 use crate::reconcile::Verdict;
 use crate::sweep::{UnitScratch, unit_sweep};
-
-/// Interns strings as dense `u32` ids. A name of at most 11 bytes (the usual id) is its
-/// own key, packed with its length into three 32-bit words, so a lookup hashes and
-/// compares them in a 16-byte bucket instead of chasing a pointer (interning is the load's
-/// hot spot, and a table of 100,000 quantities must stay small to stay in cache); a name
-/// of 12 to 15 bytes is packed into two 64-bit words (24-byte buckets); longer names are
-/// keyed by their bytes. The names themselves are kept one after another in one string
-/// (no allocation a name: a million quantities were a million small allocations).
-#[derive(Debug, Default, Clone)]
-struct Interner {
-    short: FxHashMap<[u32; 3], u32>,
-    mid: FxHashMap<[u64; 2], u32>,
-    long: FxHashMap<Box<[u8]>, u32>,
-    /// The names in id order, one after another; name i ends at `ends[i]`.
-    text: String,
-    ends: Vec<usize>,
-}
-
-/// A name as its [`Interner`] key: its bytes, then zeros, its length in the last byte (so
-/// `a` and `a\0` differ), in the smallest words that hold them; `Long` past 15 bytes.
-enum Packed {
-    Short([u32; 3]),
-    Mid([u64; 2]),
-    Long,
-}
-
-#[inline]
-fn pack(bytes: &[u8]) -> Packed {
-    let n = bytes.len();
-    if n > 15 {
-        return Packed::Long;
-    }
-    let mut a = [0u8; 16];
-    a[..n].copy_from_slice(bytes);
-    let last = if n <= 11 { 11 } else { 15 };
-    a[last] = n as u8;
-    // The words, little-endian, are slices of one 128-bit number.
-    let x = u128::from_le_bytes(a);
-    if n <= 11 {
-        Packed::Short([x as u32, (x >> 32) as u32, (x >> 64) as u32])
-    } else {
-        Packed::Mid([x as u64, (x >> 64) as u64])
-    }
-}
-
-impl Interner {
-    /// How many names there are.
-    fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    /// The name of id `i`.
-    fn name(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..self.ends[i]]
-    }
-
-    /// The names in id order.
-    fn names(&self) -> impl Iterator<Item = &str> {
-        (0..self.len()).map(|i| self.name(i))
-    }
-
-    fn push_name(&mut self, name: &str) {
-        self.text.push_str(name);
-        self.ends.push(self.text.len());
-    }
-
-    /// [`id`](Interner::id) of a name known to be UTF-8.
-    fn id_str(&mut self, name: &str) -> u32 {
-        let next = self.len() as u32;
-        let id = match pack(name.as_bytes()) {
-            Packed::Short(k) => *self.short.entry(k).or_insert(next),
-            Packed::Mid(k) => *self.mid.entry(k).or_insert(next),
-            Packed::Long => *self.long.entry(name.as_bytes().into()).or_insert(next),
-        };
-        if id == next {
-            self.push_name(name);
-        }
-        id
-    }
-
-    /// The id of a name already interned.
-    fn get(&self, bytes: &[u8]) -> Option<u32> {
-        match pack(bytes) {
-            Packed::Short(k) => self.short.get(&k).copied(),
-            Packed::Mid(k) => self.mid.get(&k).copied(),
-            Packed::Long => self.long.get(bytes).copied(),
-        }
-    }
-
-    fn id(&mut self, bytes: &[u8]) -> u32 {
-        let next = self.len() as u32;
-        let id = match pack(bytes) {
-            Packed::Short(k) => *self.short.entry(k).or_insert(next),
-            Packed::Mid(k) => *self.mid.entry(k).or_insert(next),
-            Packed::Long => match self.long.get(bytes) {
-                Some(&id) => id,
-                None => *self.long.entry(bytes.into()).or_insert(next),
-            },
-        };
-        if id == next {
-            self.push_name(&String::from_utf8_lossy(bytes));
-        }
-        id
-    }
-}
 
 /// One claim's figures.
 #[derive(Debug, Clone, Copy)]
@@ -423,8 +317,10 @@ impl ClaimTable {
     /// Two routes give the same table. A file whose records are plain lines — no `"` and
     /// no carriage return after the header, no `id` column — is cut into one piece per
     /// core at line ends; the pieces are checked (each row by the same `check_row` as the
-    /// other route) and interned in parallel, then merged in file order, so ids are
-    /// numbered by first appearance as before. If any row of it is refused, or the file
+    /// other route) in parallel, their quantity names numbered by partitions of their hash
+    /// (each partition's table small enough to stay in cache, the partitions in parallel)
+    /// and their sources interned, then merged in file order, so ids are numbered by first
+    /// appearance as before. If any row of it is refused, or the file
     /// is not plain, the whole file is read again by the checked route: the csv crate
     /// reads the records (quotes, embedded newlines and CR-only line endings mean what
     /// they mean in the Loader) while another thread interns them, and every bad row is
@@ -537,15 +433,6 @@ impl ClaimTable {
         }
         self.rows.push(row);
         self.row_nos.push(row_no);
-    }
-
-    /// Interns the quantities of the rows appended without one (`names`, in row order)
-    /// and appends their ids; empties `names`.
-    fn intern_quantities(&mut self, names: &mut Vec<&[u8]>) {
-        for name in names.drain(..) {
-            let id = self.quantities.id(name);
-            self.quantity_of.push(id);
-        }
     }
 
     /// Commits a batch of checked rows in order: duplicate ids, interning, storage.
@@ -1117,11 +1004,16 @@ fn has_quote_or_cr(bytes: &[u8]) -> bool {
     memchr::memchr2(b'"', b'\r', bytes).is_some()
 }
 
-/// The pieces of the plain route of [`ClaimTable::load_bytes`], checked and interned:
+/// The pieces of the plain route of [`ClaimTable::load_bytes`], checked, their sources
+/// interned and their quantity names filed for [`number`]:
 /// `None` when the file is not plain (see there) or some row is refused, and the checked
 /// route must read it. The pieces copy the names they keep: the bytes may go before the
 /// merge.
-fn plain_pieces(bytes: &[u8], body: &csv::Position, cols: &Cols) -> Option<Vec<ClaimTable>> {
+fn plain_pieces(
+    bytes: &[u8],
+    body: &csv::Position,
+    cols: &Cols,
+) -> Option<Vec<(ClaimTable, PieceNames)>> {
     let start = usize::try_from(body.byte()).ok()?;
     let text = bytes.get(start..)?;
     if cols.id.is_some() || u32::try_from(bytes.len()).is_err() || has_quote_or_cr(text) {
@@ -1149,36 +1041,42 @@ fn plain_pieces(bytes: &[u8], body: &csv::Position, cols: &Cols) -> Option<Vec<C
     cuts.push(text.len());
     let ranges: Vec<&[u8]> = cuts.windows(2).map(|w| &text[w[0]..w[1]]).collect();
     #[cfg(feature = "parallel")]
-    let pieces: Vec<Option<ClaimTable>> = {
+    let pieces: Vec<Option<(ClaimTable, PieceNames)>> = {
         use rayon::prelude::*;
         ranges.par_iter().map(|r| plain_piece(r, cols)).collect()
     };
     #[cfg(not(feature = "parallel"))]
-    let pieces: Vec<Option<ClaimTable>> = ranges.iter().map(|r| plain_piece(r, cols)).collect();
+    let pieces: Vec<Option<(ClaimTable, PieceNames)>> =
+        ranges.iter().map(|r| plain_piece(r, cols)).collect();
     pieces.into_iter().collect()
 }
 
-/// Merges the plain route's pieces in file order. The first piece is the start of the
-/// table: its ids are already numbered by first appearance in the file. Each other piece's
-/// names are interned in their order of first appearance in the piece, so the merged ids
-/// stay numbered by first appearance in the file, and its rows appended with their ids
-/// mapped; each piece is freed once appended.
-fn merge_pieces(pieces: Vec<ClaimTable>) -> ClaimTable {
-    let total: usize = pieces.iter().map(ClaimTable::len).sum();
+/// Merges the plain route's pieces in file order. The quantity names of all pieces are
+/// numbered by first appearance in the file ([`number`]). The first piece is the start of
+/// the table: its source ids are already numbered by first appearance in the file. Each
+/// other piece's sources are interned in their order of first appearance in the piece, so
+/// the merged ids stay numbered by first appearance in the file, and its rows appended
+/// with their ids mapped; each piece is freed once appended.
+fn merge_pieces(pieces: Vec<(ClaimTable, PieceNames)>) -> ClaimTable {
+    let (pieces, names): (Vec<ClaimTable>, Vec<PieceNames>) = pieces.into_iter().unzip();
+    let mut starts = Vec::with_capacity(pieces.len());
+    let mut total = 0usize;
+    for p in &pieces {
+        starts.push(total as u32);
+        total += p.len();
+    }
+    let (quantity_of, quantities) = number(names, &starts, total);
     let mut pieces = pieces.into_iter();
     let mut t = pieces.next().unwrap_or_default();
     t.source_start.pop();
     let more = total - t.len();
     t.rows.reserve_exact(more);
-    t.quantity_of.reserve_exact(more);
     t.row_nos.reserve_exact(more);
     t.source_start.reserve_exact(more + 1);
     let mut row0 = t.len() as u32;
     for p in pieces {
-        let qmap = intern_all(&mut t.quantities, &p.quantities);
         let smap = intern_all(&mut t.sources, &p.sources);
         t.rows.extend_from_slice(&p.rows);
-        extend_mapped(&mut t.quantity_of, &p.quantity_of, |&q| qmap[q as usize]);
         // Row i's sources start where the table's end, plus where they start in the piece.
         let before = t.source_ids.len() as u32;
         let starts = &p.source_start[..p.rows.len()];
@@ -1188,6 +1086,8 @@ fn merge_pieces(pieces: Vec<ClaimTable>) -> ClaimTable {
         row0 += p.rows.len() as u32;
     }
     t.source_start.push(t.source_ids.len() as u32);
+    t.quantity_of = quantity_of;
+    t.quantities = quantities;
     t.plain = true;
     t
 }
@@ -1287,29 +1187,24 @@ fn quick_row<'a>(line: &'a [u8], cols: &Cols) -> Option<Quick<'a>> {
     })
 }
 
-/// Checks and interns one piece of plain lines, numbering records from 1 (the merge adds
-/// the records before the piece); `None` at the first row the checked route would refuse.
-fn plain_piece(text: &[u8], cols: &Cols) -> Option<ClaimTable> {
+/// Checks one piece of plain lines and interns its sources, numbering records from 1 (the
+/// merge adds the records before the piece); its quantity names are filed for [`number`]
+/// (the table's `quantity_of` stays empty). `None` at the first row the checked route
+/// would refuse.
+fn plain_piece(text: &[u8], cols: &Cols) -> Option<(ClaimTable, PieceNames)> {
     let mut t = ClaimTable::default();
     // At most a record a line: room for all, so the columns never move while they grow.
     let lines = memchr::memchr_iter(b'\n', text).count()
         + usize::from(text.last().is_some_and(|&b| b != b'\n'));
     t.rows.reserve_exact(lines);
-    t.quantity_of.reserve_exact(lines);
     t.row_nos.reserve_exact(lines);
     t.source_start.reserve_exact(lines + 1);
     t.source_ids.reserve(lines);
+    let mut names = PieceNames::with_room(lines);
     let mut batch = Batch::default();
     let mut record = csv::ByteRecord::new();
     let (mut line, mut row) = (0u32, 0u32);
     let mut rest = text;
-    // The quantities of the last rows, interned a few thousand at a time in a loop that
-    // does nothing else: a table of 100,000 names does not stay in cache, and lookups
-    // side by side keep several of its misses in flight, where a lookup between two rows'
-    // parsing waited for each. Row order, hence numbering by first appearance, is kept:
-    // the pending names are interned before any row that interns its own.
-    const PENDING: usize = 4096;
-    let mut pending: Vec<&[u8]> = Vec::with_capacity(PENDING);
     while !rest.is_empty() {
         let (l, next) = match memchr::memchr(b'\n', rest) {
             Some(p) => (&rest[..p], &rest[p + 1..]),
@@ -1318,32 +1213,30 @@ fn plain_piece(text: &[u8], cols: &Cols) -> Option<ClaimTable> {
         rest = next;
         // Empty lines are no records, as for the csv crate; they still count as lines.
         if let Some(q) = quick_row(l, cols) {
+            names.add(q.quantity, row);
             row += 1;
             t.push_all_but_quantity(std::iter::once(q.source), q.row, row);
-            pending.push(q.quantity);
-            if pending.len() == PENDING {
-                t.intern_quantities(&mut pending);
-            }
         } else if !l.is_empty() {
-            t.intern_quantities(&mut pending);
-            row += 1;
             record.clear();
             for field in l.split(|&b| b == b',') {
                 record.push_field(field);
             }
             batch.arena.clear();
             batch.names.clear();
-            let p = check_row(cols, &record, row, line, &mut batch).ok()?;
+            let p = check_row(cols, &record, row + 1, line, &mut batch).ok()?;
             if p.deferred.is_some() {
                 return None;
             }
-            t.store(&batch.arena, &batch.names, &p);
+            let bytes = |r: &std::ops::Range<u32>| &batch.arena[r.start as usize..r.end as usize];
+            names.add(bytes(&p.quantity), row);
+            row += 1;
+            let sources = batch.names[p.names.start as usize..p.names.end as usize].iter();
+            t.push_all_but_quantity(sources.map(bytes), p.row, p.row_no);
         }
         line += 1;
     }
-    t.intern_quantities(&mut pending);
     t.source_start.push(t.source_ids.len() as u32);
-    Some(t)
+    Some((t, names))
 }
 
 #[cfg(test)]
@@ -1427,35 +1320,6 @@ mod tests {
             );
             assert_eq!(have, want, "case {case}: {rows:?}");
         }
-    }
-
-    /// Names of every length about the key limits (11 and 15 bytes), with trailing NULs and shared
-    /// prefixes, get one id each, numbered by first appearance, whether interned as bytes
-    /// or as text, and are kept in id order.
-    #[test]
-    fn interner_gives_one_id_a_name() {
-        let mut names: Vec<String> = Vec::new();
-        for len in 0..=20 {
-            let base: String = "abcdefghijklmnopqrstu"[..len].to_string();
-            names.push(base.clone());
-            names.push(format!("{base}\0"));
-            names.push(format!("{base}é"));
-        }
-        let (mut by_ref, mut owned) = (Interner::default(), Interner::default());
-        for round in 0..2 {
-            for (k, n) in names.iter().enumerate() {
-                assert_eq!(by_ref.id(n.as_bytes()), k as u32, "{n:?} in round {round}");
-                assert_eq!(owned.id_str(n), k as u32, "{n:?}");
-            }
-        }
-        assert_eq!(by_ref.len(), names.len());
-        for (k, n) in names.iter().enumerate() {
-            assert_eq!(by_ref.get(n.as_bytes()), Some(k as u32), "{n:?}");
-        }
-        assert_eq!(by_ref.get(b"abcdefghijklmnopqrstuv"), None);
-        assert_eq!(by_ref.get(b"b"), None);
-        assert!(by_ref.names().eq(names.iter().map(String::as_str)));
-        assert!(owned.names().eq(names.iter().map(String::as_str)));
     }
 
     /// `quick_row` recognises only rows `check_row` accepts, with the same figures and
