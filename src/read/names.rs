@@ -232,16 +232,24 @@ fn number_part<K: Hash + Eq>(
     out
 }
 
-/// `items.map(f)` collected, on every core with the `parallel` feature.
-fn map_all<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync + Send) -> Vec<U> {
+/// `items.map(f)` collected: on every core with the `parallel` feature when `parallel`.
+fn map_all<T: Send, U: Send>(
+    items: Vec<T>,
+    parallel: bool,
+    f: impl Fn(T) -> U + Sync + Send,
+) -> Vec<U> {
     #[cfg(feature = "parallel")]
-    {
+    if parallel {
         use rayon::prelude::*;
-        items.into_par_iter().map(f).collect()
+        return items.into_par_iter().map(f).collect();
     }
-    #[cfg(not(feature = "parallel"))]
+    let _ = parallel;
     items.into_iter().map(f).collect()
 }
+
+/// Below this many rows [`number`] runs on one thread: waking the others costs more than
+/// they would do.
+const PARALLEL_ROWS: usize = 1 << 16;
 
 /// Numbers the quantity names of a file's pieces (in file order; piece k's rows are the
 /// file's rows from `starts[k]`, `total` rows in all) by first appearance in the file:
@@ -277,13 +285,18 @@ pub(crate) fn number(
         }
     }
     let bytes = |k: &[u64; 2]| &long[k[0] as usize..k[1] as usize];
-    let parts: Vec<Part> = map_all(parts.into_iter().enumerate().collect(), |(p, part)| {
-        if p == LONG {
-            number_part(part, starts, bytes)
-        } else {
-            number_part(part, starts, |k| *k)
-        }
-    });
+    let parallel = total >= PARALLEL_ROWS;
+    let parts: Vec<Part> = map_all(
+        parts.into_iter().enumerate().collect(),
+        parallel,
+        |(p, part)| {
+            if p == LONG {
+                number_part(part, starts, bytes)
+            } else {
+                number_part(part, starts, |k| *k)
+            }
+        },
+    );
     // Each distinct name's place in the file order: by its first row.
     let mut base = Vec::with_capacity(parts.len() + 1);
     base.push(0usize);
@@ -301,9 +314,11 @@ pub(crate) fn number(
         );
     }
     #[cfg(feature = "parallel")]
-    {
+    if parallel {
         use rayon::slice::ParallelSliceMut;
         order.par_sort_unstable();
+    } else {
+        order.sort_unstable();
     }
     #[cfg(not(feature = "parallel"))]
     order.sort_unstable();
@@ -331,7 +346,7 @@ pub(crate) fn number(
         slices.push((k, piece));
         rest = tail;
     }
-    map_all(slices, |(k, piece)| {
+    map_all(slices, parallel, |(k, piece)| {
         for (part, &b) in parts.iter().zip(&base) {
             for (&row, &l) in part.rows[k].iter().zip(&part.locals[k]) {
                 piece[row as usize] = id_of[b + l as usize];

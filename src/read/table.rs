@@ -304,7 +304,7 @@ impl ClaimTable {
         })?;
         // The bytes go as soon as the plain route has its pieces.
         let (cols, body) = ClaimTable::header_of(&bytes)?;
-        if let Some(pieces) = plain_pieces(&bytes, &body, &cols) {
+        if let Some(pieces) = plain_pieces(&bytes, &body, &cols, PARTITION_FROM) {
             drop(bytes);
             return Ok((merge_pieces(pieces), Vec::new()));
         }
@@ -331,7 +331,7 @@ impl ClaimTable {
     /// [`Error::Malformed`] for a bad header.
     pub fn load_bytes(bytes: &[u8]) -> Result<(ClaimTable, Vec<Error>)> {
         let (cols, body) = ClaimTable::header_of(bytes)?;
-        if let Some(pieces) = plain_pieces(bytes, &body, &cols) {
+        if let Some(pieces) = plain_pieces(bytes, &body, &cols, PARTITION_FROM) {
             return Ok((merge_pieces(pieces), Vec::new()));
         }
         ClaimTable::load_checked(bytes, &cols, &body)
@@ -433,6 +433,15 @@ impl ClaimTable {
         }
         self.rows.push(row);
         self.row_nos.push(row_no);
+    }
+
+    /// Interns the quantities of the rows appended without one (`names`, in row order)
+    /// and appends their ids; empties `names`.
+    fn intern_quantities(&mut self, names: &mut Vec<&[u8]>) {
+        for name in names.drain(..) {
+            let id = self.quantities.id(name);
+            self.quantity_of.push(id);
+        }
     }
 
     /// Commits a batch of checked rows in order: duplicate ids, interning, storage.
@@ -1013,7 +1022,8 @@ fn plain_pieces(
     bytes: &[u8],
     body: &csv::Position,
     cols: &Cols,
-) -> Option<Vec<(ClaimTable, PieceNames)>> {
+    partition_from: usize,
+) -> Option<Vec<Piece>> {
     let start = usize::try_from(body.byte()).ok()?;
     let text = bytes.get(start..)?;
     if cols.id.is_some() || u32::try_from(bytes.len()).is_err() || has_quote_or_cr(text) {
@@ -1040,41 +1050,65 @@ fn plain_pieces(
     }
     cuts.push(text.len());
     let ranges: Vec<&[u8]> = cuts.windows(2).map(|w| &text[w[0]..w[1]]).collect();
+    let filed = text.len() >= partition_from;
     #[cfg(feature = "parallel")]
-    let pieces: Vec<Option<(ClaimTable, PieceNames)>> = {
+    let pieces: Vec<Option<Piece>> = {
         use rayon::prelude::*;
-        ranges.par_iter().map(|r| plain_piece(r, cols)).collect()
+        ranges
+            .par_iter()
+            .map(|r| plain_piece(r, cols, filed))
+            .collect()
     };
     #[cfg(not(feature = "parallel"))]
-    let pieces: Vec<Option<(ClaimTable, PieceNames)>> =
-        ranges.iter().map(|r| plain_piece(r, cols)).collect();
+    let pieces: Vec<Option<Piece>> = ranges.iter().map(|r| plain_piece(r, cols, filed)).collect();
     pieces.into_iter().collect()
 }
 
-/// Merges the plain route's pieces in file order. The quantity names of all pieces are
-/// numbered by first appearance in the file ([`number`]). The first piece is the start of
-/// the table: its source ids are already numbered by first appearance in the file. Each
-/// other piece's sources are interned in their order of first appearance in the piece, so
-/// the merged ids stay numbered by first appearance in the file, and its rows appended
-/// with their ids mapped; each piece is freed once appended.
-fn merge_pieces(pieces: Vec<(ClaimTable, PieceNames)>) -> ClaimTable {
-    let (pieces, names): (Vec<ClaimTable>, Vec<PieceNames>) = pieces.into_iter().unzip();
+/// A piece of the plain route: its table, and its quantity names filed for [`number`]
+/// (the table's `quantity_of` then empty) or `None` (interned into the table's own).
+type Piece = (ClaimTable, Option<PieceNames>);
+
+/// From this many bytes of records on, the plain route files quantity names by partition
+/// and numbers them with [`number`]; below, each piece interns them as they come. About
+/// 400,000 rows of the benchmark workload: the partitions' extra passes paid off at a
+/// million rows (a hundred thousand names, whose one table outgrew a core's cache) and
+/// cost 5–10 % at a hundred thousand.
+const PARTITION_FROM: usize = 16 << 20;
+
+/// Merges the plain route's pieces in file order. The first piece is the start of the
+/// table: its ids are already numbered by first appearance in the file. Each other piece's
+/// names are interned in their order of first appearance in the piece, so the merged ids
+/// stay numbered by first appearance in the file, and its rows appended with their ids
+/// mapped; each piece is freed once appended. Filed quantity names (all pieces' or none)
+/// are numbered by first appearance in the file by [`number`] instead.
+fn merge_pieces(pieces: Vec<Piece>) -> ClaimTable {
+    let (pieces, names): (Vec<ClaimTable>, Vec<Option<PieceNames>>) = pieces.into_iter().unzip();
     let mut starts = Vec::with_capacity(pieces.len());
     let mut total = 0usize;
     for p in &pieces {
         starts.push(total as u32);
         total += p.len();
     }
-    let (quantity_of, quantities) = number(names, &starts, total);
+    let filed: Option<Vec<PieceNames>> = names.into_iter().collect();
+    let numbered = filed
+        .filter(|f| !f.is_empty())
+        .map(|f| number(f, &starts, total));
     let mut pieces = pieces.into_iter();
     let mut t = pieces.next().unwrap_or_default();
     t.source_start.pop();
     let more = total - t.len();
     t.rows.reserve_exact(more);
+    if numbered.is_none() {
+        t.quantity_of.reserve_exact(more);
+    }
     t.row_nos.reserve_exact(more);
     t.source_start.reserve_exact(more + 1);
     let mut row0 = t.len() as u32;
     for p in pieces {
+        if numbered.is_none() {
+            let qmap = intern_all(&mut t.quantities, &p.quantities);
+            extend_mapped(&mut t.quantity_of, &p.quantity_of, |&q| qmap[q as usize]);
+        }
         let smap = intern_all(&mut t.sources, &p.sources);
         t.rows.extend_from_slice(&p.rows);
         // Row i's sources start where the table's end, plus where they start in the piece.
@@ -1086,8 +1120,10 @@ fn merge_pieces(pieces: Vec<(ClaimTable, PieceNames)>) -> ClaimTable {
         row0 += p.rows.len() as u32;
     }
     t.source_start.push(t.source_ids.len() as u32);
-    t.quantity_of = quantity_of;
-    t.quantities = quantities;
+    if let Some((quantity_of, quantities)) = numbered {
+        t.quantity_of = quantity_of;
+        t.quantities = quantities;
+    }
     t.plain = true;
     t
 }
@@ -1187,24 +1223,33 @@ fn quick_row<'a>(line: &'a [u8], cols: &Cols) -> Option<Quick<'a>> {
     })
 }
 
-/// Checks one piece of plain lines and interns its sources, numbering records from 1 (the
-/// merge adds the records before the piece); its quantity names are filed for [`number`]
-/// (the table's `quantity_of` stays empty). `None` at the first row the checked route
-/// would refuse.
-fn plain_piece(text: &[u8], cols: &Cols) -> Option<(ClaimTable, PieceNames)> {
+/// Checks and interns one piece of plain lines, numbering records from 1 (the merge adds
+/// the records before the piece); with `filed`, its quantity names are filed for
+/// [`number`] instead of interned. `None` at the first row the checked route would refuse.
+fn plain_piece(text: &[u8], cols: &Cols, filed: bool) -> Option<Piece> {
     let mut t = ClaimTable::default();
     // At most a record a line: room for all, so the columns never move while they grow.
     let lines = memchr::memchr_iter(b'\n', text).count()
         + usize::from(text.last().is_some_and(|&b| b != b'\n'));
     t.rows.reserve_exact(lines);
+    if !filed {
+        t.quantity_of.reserve_exact(lines);
+    }
     t.row_nos.reserve_exact(lines);
     t.source_start.reserve_exact(lines + 1);
     t.source_ids.reserve(lines);
-    let mut names = PieceNames::with_room(lines);
+    let mut names = filed.then(|| PieceNames::with_room(lines));
     let mut batch = Batch::default();
     let mut record = csv::ByteRecord::new();
     let (mut line, mut row) = (0u32, 0u32);
     let mut rest = text;
+    // Unfiled, the quantities of the last rows are interned a few thousand at a time in
+    // a loop that does nothing else: lookups side by side keep several cache misses in
+    // flight, where a lookup between two rows' parsing waited for each. Row order, hence
+    // numbering by first appearance, is kept: the pending names are interned before any
+    // row that interns its own.
+    const PENDING: usize = 4096;
+    let mut pending: Vec<&[u8]> = Vec::with_capacity(if filed { 0 } else { PENDING });
     while !rest.is_empty() {
         let (l, next) = match memchr::memchr(b'\n', rest) {
             Some(p) => (&rest[..p], &rest[p + 1..]),
@@ -1213,10 +1258,17 @@ fn plain_piece(text: &[u8], cols: &Cols) -> Option<(ClaimTable, PieceNames)> {
         rest = next;
         // Empty lines are no records, as for the csv crate; they still count as lines.
         if let Some(q) = quick_row(l, cols) {
-            names.add(q.quantity, row);
+            match names.as_mut() {
+                Some(names) => names.add(q.quantity, row),
+                None => pending.push(q.quantity),
+            }
             row += 1;
             t.push_all_but_quantity(std::iter::once(q.source), q.row, row);
+            if pending.len() == PENDING {
+                t.intern_quantities(&mut pending);
+            }
         } else if !l.is_empty() {
+            t.intern_quantities(&mut pending);
             record.clear();
             for field in l.split(|&b| b == b',') {
                 record.push_field(field);
@@ -1227,14 +1279,21 @@ fn plain_piece(text: &[u8], cols: &Cols) -> Option<(ClaimTable, PieceNames)> {
             if p.deferred.is_some() {
                 return None;
             }
-            let bytes = |r: &std::ops::Range<u32>| &batch.arena[r.start as usize..r.end as usize];
-            names.add(bytes(&p.quantity), row);
+            match names.as_mut() {
+                Some(names) => {
+                    let bytes =
+                        |r: &std::ops::Range<u32>| &batch.arena[r.start as usize..r.end as usize];
+                    names.add(bytes(&p.quantity), row);
+                    let sources = batch.names[p.names.start as usize..p.names.end as usize].iter();
+                    t.push_all_but_quantity(sources.map(bytes), p.row, p.row_no);
+                }
+                None => t.store(&batch.arena, &batch.names, &p),
+            }
             row += 1;
-            let sources = batch.names[p.names.start as usize..p.names.end as usize].iter();
-            t.push_all_but_quantity(sources.map(bytes), p.row, p.row_no);
         }
         line += 1;
     }
+    t.intern_quantities(&mut pending);
     t.source_start.push(t.source_ids.len() as u32);
     Some((t, names))
 }
@@ -1319,6 +1378,47 @@ mod tests {
                 got.dissenters,
             );
             assert_eq!(have, want, "case {case}: {rows:?}");
+        }
+    }
+
+    /// Quantity names filed and numbered by partition (as in files of 16 MB and more) give
+    /// the table that interning them as they come gives: the same ids, names, rows and
+    /// sources; in files of one piece and of several (over a megabyte), with names short,
+    /// of 12 to 15 bytes and long, names the general row check trims, and blank lines.
+    #[test]
+    fn filed_and_interned_quantity_names_give_the_same_table() {
+        let mut rng = XorShift::new(57);
+        for size in [2_000usize, 60_000] {
+            let mut csv = String::from("quantity,sources,low,central,high\n");
+            for r in 0..size {
+                let k = rng.next_u64() % (size as u64 / 4 + 1);
+                let name = match k % 4 {
+                    0 => format!("q{k}"),
+                    1 => format!("quantity-{k:06}"),
+                    2 => format!("a-quantity-named-at-length-{k}"),
+                    _ => format!(" trimmed {k} "),
+                };
+                let low = rng.next_u64() % 1000;
+                let high = low + rng.next_u64() % 100;
+                csv.push_str(&format!("{name},s{},{low},{low},{high}\n", k % 7));
+                if r % 1000 == 999 {
+                    csv.push('\n');
+                }
+            }
+            let bytes = csv.as_bytes();
+            let (cols, body) = ClaimTable::header_of(bytes).unwrap();
+            let load = |from| merge_pieces(plain_pieces(bytes, &body, &cols, from).unwrap());
+            let (interned, filed) = (load(usize::MAX), load(0));
+            assert_eq!(bytes.len() > 1 << 20, size == 60_000);
+            assert!(interned.quantities.names().eq(filed.quantities.names()));
+            assert!(interned.sources.names().eq(filed.sources.names()));
+            assert_eq!(interned.quantity_of, filed.quantity_of);
+            assert_eq!(format!("{:?}", interned.rows), format!("{:?}", filed.rows));
+            assert_eq!(interned.source_start, filed.source_start);
+            assert_eq!(interned.source_ids, filed.source_ids);
+            assert_eq!(interned.row_nos, filed.row_nos);
+            assert_eq!(interned.len(), size);
+            assert_eq!(interned.reconcile(), filed.reconcile());
         }
     }
 
