@@ -414,3 +414,20 @@ proptest! {
         }
     }
 }
+
+/// The case the property test above found (CI, 2026-12-04): CATD's truths converge onto
+/// source c's figure, c's error sum falls 1e-36, 1e-72, … 1e-285 to a subnormal and its
+/// weight became infinite. Every learned weight stays finite.
+#[test]
+fn catd_keeps_a_weight_finite_when_the_truth_converges_onto_one_source() {
+    let csv = "quantity,sources,value\nq1,a;b,100\nq1,a;b,0\nq0,b;c,0\nq1,b,0\nq2,b;c,0\nq2,a,1\n";
+    let set = Loader::new().lenient().csv_str(csv).unwrap().set;
+    let r = Reconciler::new()
+        .with_learned_reliability(Learner::Catd)
+        .reconcile(&set);
+    assert_eq!(r.sources.len(), 3);
+    for s in &r.sources {
+        let w = s.learned_weight.unwrap();
+        assert!(w.is_finite() && w > 0.0, "{s:?}");
+    }
+}

@@ -50,6 +50,10 @@ pub struct Truths {
 /// Iteration limit of the numeric methods.
 pub const MAX_ITERATIONS: usize = 100;
 
+/// The least error sum CATD divides by: ε², the square of a standardised error the size of
+/// a rounding.
+const ROUNDING_ERROR2: f64 = f64::EPSILON * f64::EPSILON;
+
 impl Dataset {
     /// Builds a dataset from `(object, source, value)` triples. A value that is not finite
     /// is refused with its position.
@@ -245,8 +249,8 @@ impl Dataset {
     /// lower 2.5 % quantile of the chi-squared distribution with as many degrees of freedom
     /// as the source has claims: few claims, a cautious weight), truths the weighted mean.
     /// Started from the median; objects whose claims all agree carry no error, and a source
-    /// with no error at all is given the smallest positive error sum of any source, so its
-    /// weight is large but finite.
+    /// with no error at all is given the smallest positive error sum of any source, and no
+    /// sum counts as less than ε² (2⁻¹⁰⁴), so its weight is large but finite.
     #[must_use]
     pub fn catd(&self) -> Truths {
         self.catd_with_epsilon(0.0)
@@ -294,7 +298,10 @@ impl Dataset {
                 .copied()
                 .filter(|e| *e > 0.0)
                 .fold(f64::INFINITY, f64::min);
-            let floor = if floor.is_finite() { floor } else { 1.0 };
+            // No error sum counts as less than ε² (a standardised error the size of a
+            // rounding): a source the truths converge onto drives its sum toward 0 faster
+            // and faster (1e-36, 1e-72, … 1e-285, then a subnormal whose weight is ∞).
+            let floor = if floor.is_finite() { floor } else { 1.0 }.max(ROUNDING_ERROR2);
             for s in 0..w.len() {
                 w[s] = if eps > 0.0 {
                     chi[s] / (err[s] + eps)
