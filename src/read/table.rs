@@ -1424,6 +1424,83 @@ mod tests {
         }
     }
 
+    /// On lines of random fields (names short, of 12–15 bytes, long, padded, with NULs and
+    /// non-ASCII text; numbers plain and with exponents; now and then a blank line or a
+    /// bad row: an empty name or source, a bad or negative number, a field too few, bounds
+    /// inverted; no quotes or carriage returns, so the file stays plain),
+    /// filing the quantity names refuses the same files as interning them and gives the
+    /// same tables.
+    #[test]
+    fn filed_and_interned_quantity_names_agree_on_random_lines() {
+        let names = [
+            "q1",
+            "q2",
+            " q1",
+            "q1 ",
+            "quantity-00012",
+            "quantity-000123",
+            "a-long-quantity-name-1",
+            "a-long-quantity-name-2",
+            "\u{e9}t\u{e9}",
+            "q\0",
+            "q 3",
+        ];
+        let sources = ["s1", "s2", "s1;s2", " s3"];
+        let numbers = ["1", "2.5", "10", "1e3", "7", "0.0", "12", "300"];
+        let bad = [
+            "q1,,1,2",
+            ",s1,1,2",
+            "q1,s1,x,2",
+            "q1,s1,-3,2",
+            "q1,s1,5",
+            "q1,s1,9,1",
+        ];
+        let mut rng = XorShift::new(91);
+        let mut pick = |n: usize| (rng.next_u64() % n as u64) as usize;
+        let (mut read, mut refused) = (0, 0);
+        for case in 0..3000 {
+            let mut text = String::from("quantity,sources,low,high\n");
+            for _ in 0..pick(12) {
+                match pick(40) {
+                    0 => {}
+                    1 => text.push_str(bad[pick(bad.len())]),
+                    _ => {
+                        let (a, b) = (numbers[pick(numbers.len())], numbers[pick(numbers.len())]);
+                        let (x, y) = (a.parse::<f64>().unwrap(), b.parse::<f64>().unwrap());
+                        let (lo, hi) = if x <= y { (a, b) } else { (b, a) };
+                        let line = format!(
+                            "{},{},{lo},{hi}",
+                            names[pick(names.len())],
+                            sources[pick(sources.len())]
+                        );
+                        text.push_str(&line);
+                    }
+                }
+                text.push('\n');
+            }
+            let text = text.as_bytes();
+            let (cols, body) = ClaimTable::header_of(text).unwrap();
+            let load = |from| plain_pieces(text, &body, &cols, from).map(merge_pieces);
+            match (load(usize::MAX), load(0)) {
+                (None, None) => refused += 1,
+                (Some(a), Some(b)) => {
+                    read += usize::from(a.len() > 1);
+                    assert!(a.quantities.names().eq(b.quantities.names()), "case {case}");
+                    assert_eq!(a.quantity_of, b.quantity_of, "case {case}");
+                    assert_eq!(format!("{:?}", a.rows), format!("{:?}", b.rows));
+                    assert_eq!(a.source_ids, b.source_ids, "case {case}");
+                    assert_eq!(a.row_nos, b.row_nos, "case {case}");
+                }
+                _ => panic!("case {case}: one route refused the file, the other did not"),
+            }
+        }
+        // Many files of several rows were read, and many refused.
+        assert!(
+            read > 300 && refused > 300,
+            "{read} read, {refused} refused"
+        );
+    }
+
     /// `quick_row` recognises only rows `check_row` accepts, with the same figures and
     /// names: on generated lines of digits, dots, signs, separators, spaces, letters,
     /// controls and non-ASCII text, under headers with and without `central`, `id` and
