@@ -255,6 +255,8 @@ const PARALLEL_ROWS: usize = 1 << 16;
 /// file's rows from `starts[k]`, `total` rows in all) by first appearance in the file:
 /// each row's id, and the names in id order. These are the ids interning the names one
 /// by one in file order would give ([`Interner::id`]); a unit test holds the two alike.
+/// The interner returned holds the names only, its lookup maps empty: it is for reading
+/// names (the loaded table never interns another), not for interning more.
 ///
 /// Each partition numbers its own names, on every core with the `parallel` feature, in a
 /// table that stays in cache; the names are then put in order of their first rows (a sort

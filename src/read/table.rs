@@ -1322,18 +1322,7 @@ mod tests {
             let n = 1 + (rng.next_u64() % 10) as usize;
             let mut rows: Vec<Row> = (0..n)
                 .map(|_| {
-                    let a = values[(rng.next_u64() % 7) as usize];
-                    let c = values[(rng.next_u64() % 7) as usize];
-                    let (low, high) = if c.total_cmp(&a).is_lt() {
-                        (c, a)
-                    } else {
-                        (a, c)
-                    };
-                    let high = if rng.next_u64().is_multiple_of(6) {
-                        f64::INFINITY
-                    } else {
-                        high
-                    };
+                    let (low, high) = rng.tied_bounds(&values, 6);
                     let level = if rng.next_u64().is_multiple_of(4) {
                         0.9
                     } else {

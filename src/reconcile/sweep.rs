@@ -446,23 +446,7 @@ mod tests {
             (Scratch::default(), Sweep::default(), UnitScratch::default());
         for case in 0..20_000 {
             let n = 1 + (rng.next_u64() % 12) as usize;
-            let mut ivs: Vec<(f64, f64)> = (0..n)
-                .map(|_| {
-                    let a = values[(rng.next_u64() % 8) as usize];
-                    let b = values[(rng.next_u64() % 8) as usize];
-                    let (lo, hi) = if b.total_cmp(&a).is_lt() {
-                        (b, a)
-                    } else {
-                        (a, b)
-                    };
-                    let hi = if rng.next_u64().is_multiple_of(7) {
-                        f64::INFINITY
-                    } else {
-                        hi
-                    };
-                    (lo, hi)
-                })
-                .collect();
+            let mut ivs: Vec<(f64, f64)> = (0..n).map(|_| rng.tied_bounds(&values, 7)).collect();
             ivs.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)));
             let intervals: Vec<Interval> = ivs
                 .iter()
