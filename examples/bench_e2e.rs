@@ -18,7 +18,7 @@ fn main() {
     };
     let t0 = Instant::now();
     let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let (table, rejected) = ClaimTable::load(file).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let (table, rejected) = ClaimTable::load_file(&file).unwrap_or_else(|e| panic!("{path}: {e}"));
     let t_load = t0.elapsed();
     let t1 = Instant::now();
     let r = table.reconcile();

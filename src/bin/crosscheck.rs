@@ -498,10 +498,15 @@ fn table(file: &Path, output: Option<&Path>, lenient: bool) -> Result<(), Bad> {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let (t, rejected) = ClaimTable::load(Progress {
-        inner: f,
-        bar: bar.clone(),
-    })?;
+    // Without a bar, the file is read in one part per core at once.
+    let (t, rejected) = if bar.is_hidden() {
+        ClaimTable::load_file(&f)?
+    } else {
+        ClaimTable::load(Progress {
+            inner: f,
+            bar: bar.clone(),
+        })?
+    };
     bar.finish_and_clear();
     if !rejected.is_empty() {
         if !lenient {

@@ -304,7 +304,32 @@ impl ClaimTable {
             path: "the claim table".into(),
             source,
         })?;
-        // The bytes go as soon as the plain route has its pieces.
+        ClaimTable::load_owned(bytes)
+    }
+
+    /// As [`load`](ClaimTable::load), on a whole file (a regular file from its start,
+    /// wherever its cursor is; a pipe from where it is): with the `parallel` feature, on Unix, a regular file of 1 MB or more is
+    /// read in one part per core at once (positioned reads), so copying it from the page
+    /// cache and faulting in the memory that holds it take every core. On the 1M-claim
+    /// workload (38 MB) a probe read the file in 14.5–17.7 ms this way against 23–27 ms
+    /// with `read_to_end` (the 10M workload: 126–136 ms against 235–256 ms); the table is
+    /// the same. A file that grows while it is read is read to its end; one that shrinks
+    /// is an error.
+    ///
+    /// # Errors
+    ///
+    /// As [`load`](ClaimTable::load).
+    pub fn load_file(file: &std::fs::File) -> Result<(ClaimTable, Vec<Error>)> {
+        let bytes = read_whole(file).map_err(|source| Error::Io {
+            path: "the claim table".into(),
+            source,
+        })?;
+        ClaimTable::load_owned(bytes)
+    }
+
+    /// [`load`](ClaimTable::load) of bytes read: they go as soon as the plain route has
+    /// its pieces.
+    fn load_owned(bytes: Vec<u8>) -> Result<(ClaimTable, Vec<Error>)> {
         let (cols, body) = ClaimTable::header_of(&bytes)?;
         if let Some(pieces) = plain_pieces(&bytes, &body, &cols, PARTITION_FROM) {
             drop(bytes);
@@ -1111,6 +1136,45 @@ fn group_by(quantity_of: &[u32], nq: usize) -> (Vec<u32>, Vec<u32>) {
     (offsets, order)
 }
 
+/// A whole file's bytes, from its start: in one part per core at once where that can be
+/// done (see [`ClaimTable::load_file`]), else by `read_to_end`.
+fn read_whole(file: &std::fs::File) -> std::io::Result<Vec<u8>> {
+    #[cfg(all(unix, feature = "parallel"))]
+    {
+        use rayon::prelude::*;
+        use std::os::unix::fs::FileExt;
+        let meta = file.metadata()?;
+        if let Ok(len) = usize::try_from(meta.len())
+            && meta.is_file()
+            && len >= 1 << 20
+        {
+            let mut bytes = vec![0u8; len];
+            let part = len.div_ceil(rayon::current_num_threads().max(1));
+            bytes
+                .par_chunks_mut(part)
+                .enumerate()
+                .try_for_each(|(k, chunk)| file.read_exact_at(chunk, (k * part) as u64))?;
+            // Whatever the file gained since its length was taken.
+            let mut more = [0u8; 1 << 16];
+            loop {
+                let n = file.read_at(&mut more, bytes.len() as u64)?;
+                if n == 0 {
+                    return Ok(bytes);
+                }
+                bytes.extend_from_slice(&more[..n]);
+            }
+        }
+    }
+    let mut bytes = Vec::new();
+    let mut reader = file;
+    // A regular file from its start; a pipe or a device from where it is.
+    if file.metadata()?.is_file() {
+        std::io::Seek::rewind(&mut reader)?;
+    }
+    reader.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// Up to this many claims, [`ClaimTable::group`] places each claim straight away: its
 /// `order` (4 bytes a claim, 1 MB here) stays in cache.
 const GROUP_IN_CACHE: usize = 1 << 18;
@@ -1603,6 +1667,49 @@ mod tests {
             read > 300 && refused > 300,
             "{read} read, {refused} refused"
         );
+    }
+
+    /// A file read in parts at once is the file read through: the same table from
+    /// `load_file` as from `load` on its bytes, for a file past the 1 MB of parallel
+    /// reading and a small one, whatever the file's cursor.
+    #[test]
+    fn a_file_read_in_parts_gives_the_table_of_its_bytes() {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut rng = XorShift::new(0x1f83_d9ab_fb41_bd6b);
+        for rows in [20, 60_000] {
+            let mut csv = String::from("quantity,sources,low,central,high\n");
+            for i in 0..rows {
+                let low = rng.next_u64() % 1000;
+                csv.push_str(&format!(
+                    "q{},s{},{low},{},{}\n",
+                    i % 977,
+                    i % 31,
+                    low + 1,
+                    low + 2
+                ));
+            }
+            let path = std::env::temp_dir().join(format!(
+                "crosscheck-load-file-{}-{rows}.csv",
+                std::process::id()
+            ));
+            let mut f = std::fs::File::create(&path).unwrap();
+            f.write_all(csv.as_bytes()).unwrap();
+            drop(f);
+            let mut f = std::fs::File::open(&path).unwrap();
+            f.seek(SeekFrom::Start(7)).unwrap();
+            let (a, ra) = ClaimTable::load_file(&f).unwrap();
+            let (b, rb) = ClaimTable::load(csv.as_bytes()).unwrap();
+            std::fs::remove_file(&path).unwrap();
+            assert!(csv.len() > 1 << 20 || rows == 20, "{} bytes", csv.len());
+            assert_eq!((ra.len(), rb.len()), (0, 0));
+            assert_eq!(a.len(), rows);
+            assert!(a.quantities.names().eq(b.quantities.names()));
+            assert!(a.sources.names().eq(b.sources.names()));
+            assert_eq!(a.quantity_of, b.quantity_of);
+            assert_eq!(format!("{:?}", a.rows), format!("{:?}", b.rows));
+            assert_eq!(a.row_nos, b.row_nos);
+            assert_eq!(a.reconcile(), b.reconcile());
+        }
     }
 
     /// Grouping in two passes (past `GROUP_IN_CACHE` claims) gives the lists of placing
