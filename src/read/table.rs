@@ -1717,18 +1717,18 @@ mod tests {
     /// a quantity a claim, quantity counts of every bit length and skewed counts.
     #[test]
     fn grouping_in_two_passes_is_grouping_claim_by_claim() {
+        // Each quantity's list built in row order, the offsets their running lengths.
         fn straight(quantity_of: &[u32], nq: usize) -> (Vec<u32>, Vec<u32>) {
-            let mut offsets = vec![0u32; nq + 1];
-            for &q in quantity_of {
-                offsets[q as usize + 1] += 1;
-            }
-            for k in 0..nq {
-                offsets[k + 1] += offsets[k];
-            }
             let mut lists = vec![Vec::new(); nq];
             for (i, &q) in quantity_of.iter().enumerate() {
                 lists[q as usize].push(i as u32);
             }
+            let offsets = std::iter::once(0)
+                .chain(lists.iter().scan(0, |end, l| {
+                    *end += l.len() as u32;
+                    Some(*end)
+                }))
+                .collect();
             (offsets, lists.concat())
         }
         let mut rng = XorShift::new(0x9b05_688c_2b3e_6c1f);
