@@ -1139,11 +1139,11 @@ fn group_by(quantity_of: &[u32], nq: usize) -> (Vec<u32>, Vec<u32>) {
 /// A whole file's bytes, from its start: in one part per core at once where that can be
 /// done (see [`ClaimTable::load_file`]), else by `read_to_end`.
 fn read_whole(file: &std::fs::File) -> std::io::Result<Vec<u8>> {
+    let meta = file.metadata()?;
     #[cfg(all(unix, feature = "parallel"))]
     {
         use rayon::prelude::*;
         use std::os::unix::fs::FileExt;
-        let meta = file.metadata()?;
         if let Ok(len) = usize::try_from(meta.len())
             && meta.is_file()
             && len >= 1 << 20
@@ -1168,7 +1168,7 @@ fn read_whole(file: &std::fs::File) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     let mut reader = file;
     // A regular file from its start; a pipe or a device from where it is.
-    if file.metadata()?.is_file() {
+    if meta.is_file() {
         std::io::Seek::rewind(&mut reader)?;
     }
     reader.read_to_end(&mut bytes)?;

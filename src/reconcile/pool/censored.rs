@@ -295,10 +295,7 @@ pub(crate) fn fit(figures: &[(f64, f64)], bounds: &[(f64, bool)]) -> Option<Cens
     let span = (hi - lo).max(v_max.sqrt());
     let (mu_lo, mu_hi) = (lo - 20.0 * span, hi + 20.0 * span);
     let upper = 10.0 * ((hi - lo).powi(2) + v_max);
-    let mut grid = [0.0; 49];
-    for (g, k) in grid[1..].iter_mut().zip((0..48).rev()) {
-        *g = upper * 0.5f64.powi(k);
-    }
+    let grid = super::meta::powers_of_two_grid(upper);
     let values = if bounds.is_empty() {
         profile_grid(&mut p, &grid, (mu_lo, mu_hi))
     } else {

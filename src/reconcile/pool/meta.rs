@@ -1130,11 +1130,10 @@ fn global_likelihood(studies: &[Study], reml: bool, opts: &MetaOptions) -> (f64,
     (tau2, iterations, converged)
 }
 
-/// τ² = 0 and `upper` · 2⁻ᵏ for k = 47 … 0: each point one multiplication by a power of
-/// two, exact while the products are normal (the grid's points are then those of 47
-/// halvings in turn, which a chain of dependent multiplications took 48 steps to make);
-/// below 2⁻⁹⁷⁰, where the products may round, by the halvings themselves.
-fn halvings(upper: f64) -> [f64; 49] {
+/// τ² = 0 and `upper` · 2⁻ᵏ for k = 47 … 0, each point one multiplication by an exact
+/// power of two (the censored fit's grid, and REML/ML's for `upper` ≥ 2⁻⁹⁷⁰: see
+/// [`halvings`]).
+pub(crate) fn powers_of_two_grid(upper: f64) -> [f64; 49] {
     const SCALE: [f64; 48] = {
         let mut s = [0.0; 48];
         let mut i = 0;
@@ -1146,16 +1145,25 @@ fn halvings(upper: f64) -> [f64; 49] {
         s
     };
     let mut grid = [0.0; 49];
+    for (g, s) in grid[1..].iter_mut().zip(SCALE) {
+        *g = upper * s;
+    }
+    grid
+}
+
+/// τ² = 0 and `upper` halved 47 times in turn: [`powers_of_two_grid`] while the products
+/// are normal (then the same points, exactly, without the chain of 47 dependent
+/// multiplications the halvings took); below 2⁻⁹⁷⁰, where the products may round, by the
+/// halvings themselves.
+fn halvings(upper: f64) -> [f64; 49] {
     if upper >= f64::MIN_POSITIVE * (1u64 << 52) as f64 || upper.is_nan() {
-        for (g, s) in grid[1..].iter_mut().zip(SCALE) {
-            *g = upper * s;
-        }
-    } else {
-        let mut x = upper;
-        for g in grid[1..].iter_mut().rev() {
-            *g = x;
-            x *= 0.5;
-        }
+        return powers_of_two_grid(upper);
+    }
+    let mut grid = [0.0; 49];
+    let mut x = upper;
+    for g in grid[1..].iter_mut().rev() {
+        *g = x;
+        x *= 0.5;
     }
     grid
 }
