@@ -124,6 +124,42 @@ fn output_files_and_summary_csv() {
 }
 
 #[test]
+fn an_existing_output_file_is_written_over_and_cut_to_the_new_report() {
+    // The tool writes over an existing file in place and cuts it at the end of the new
+    // report: a longer earlier file must leave nothing behind it, on the streamed JSON
+    // path and on the whole-text one.
+    let dir = std::env::temp_dir().join(format!("crosscheck-over-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for format in ["json", "text", "summary"] {
+        let fresh = dir.join(format!("fresh.{format}"));
+        let over = dir.join(format!("over.{format}"));
+        let o = run(&[
+            "reconcile",
+            KURSK,
+            "--format",
+            format,
+            "-o",
+            fresh.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
+        let want = std::fs::read(&fresh).unwrap();
+        // An earlier file three times as long, of other bytes.
+        std::fs::write(&over, vec![b'#'; 3 * want.len() + 4096]).unwrap();
+        let o = run(&[
+            "reconcile",
+            KURSK,
+            "--format",
+            format,
+            "-o",
+            over.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
+        assert_eq!(std::fs::read(&over).unwrap(), want, "{format}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn read_shows_the_reading_rule_and_reach() {
     let o = run(&["read", "about 100k"]);
     assert_eq!(o.status.code(), Some(0));
