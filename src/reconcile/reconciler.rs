@@ -800,16 +800,17 @@ impl Reconciler {
             .iter()
             .map(|c| {
                 let e = c.estimate();
+                let (stance, weight) = set.stance_and_weight(c, q, &self.weights);
                 ClaimRow {
                     id: c.id().to_string(),
                     sources: c.sources().to_vec(),
-                    stance: set.stance(c),
+                    stance,
                     wording: e.reading().map(|r| r.text().to_string()),
                     rule: e.reading().map(|r| r.rule().to_string()),
                     hard: *e.hard(),
                     plausible: *e.plausible(),
                     central: e.central(),
-                    weight: set.weight(c, &self.weights),
+                    weight,
                     level: e.coverage(),
                     as_of: c.as_of(),
                     published: c.published(),
