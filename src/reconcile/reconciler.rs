@@ -693,10 +693,11 @@ impl Reconciler {
             pending = Some(results);
         }
         pending.map_or(Ok(()), &mut write_chunk)?;
-        let views: Vec<crate::reliability::QuantityView<'_>> =
+        let views: Vec<crate::reliability::QuantityView<'_, TrackedRow>> =
             kept.iter().map(Slim::view).collect();
-        let (rest, _) = self.rest(set, &views, unclaimed);
+        let (sources, definitions) = crate::reliability::track_records(&views);
         drop(views);
+        let rest = self.rest_of(set, unclaimed, sources, definitions, None);
         // The kept claim rows freed on every core: a million rows and their sources took a
         // tenth of a second on one, at the end of the report when nothing else runs.
         #[cfg(feature = "parallel")]
@@ -769,24 +770,43 @@ impl Reconciler {
         &self,
         set: &ClaimSet,
         views: &[crate::reliability::QuantityView<'_>],
-        mut unclaimed: Vec<String>,
+        unclaimed: Vec<String>,
     ) -> (Reconciliation, Vec<Option<Pooled>>) {
+        let tracked = crate::reliability::track(views, self.learner);
+        let rest = self.rest_of(
+            set,
+            unclaimed,
+            tracked.sources,
+            tracked.definitions,
+            tracked.learning,
+        );
+        (rest, tracked.learned)
+    }
+
+    /// [`rest`](Reconciler::rest) with the sources' records and the definition splits
+    /// made: the constraints and the unclaimed quantities added.
+    fn rest_of(
+        &self,
+        set: &ClaimSet,
+        mut unclaimed: Vec<String>,
+        sources: Vec<crate::reliability::SourceRecord>,
+        definitions: Vec<crate::reliability::DefinitionSplit>,
+        learning: Option<crate::reliability::Learning>,
+    ) -> Reconciliation {
         unclaimed.sort();
         let (constraints, derived) =
             crate::constraint::check(set.constraints(), set.claims(), |q| {
                 set.quantity(q).map(Quantity::kind)
             });
-        let tracked = crate::reliability::track(views, self.learner);
-        let rest = Reconciliation {
+        Reconciliation {
             quantities: Vec::new(),
             unclaimed,
             constraints,
             derived,
-            sources: tracked.sources,
-            definitions: tracked.definitions,
-            learning: tracked.learning,
-        };
-        (rest, tracked.learned)
+            sources,
+            definitions,
+            learning,
+        }
     }
 
     fn quantity(
@@ -927,23 +947,32 @@ impl QuantityReport {
         }
     }
 
-    /// Only what [`QuantityReport::view`] reads without a learner: the current claims'
-    /// sources, stance, rule and figures, and the first best-supported region.
+    /// Only what the sources' track records read without a learner: each current claim's
+    /// sources, stance, rule and figures ([`TrackedRow`]), and the first best-supported
+    /// region.
     fn slim(self) -> Slim {
-        let claims = self
+        // Into a list of its own size: collected from the rows' own list, the lean rows
+        // would reuse its allocation (Rust collects in place), a whole row's room each.
+        let current = self
             .claims
-            .into_iter()
+            .iter()
             .filter(|c| c.status == crate::time::ClaimStatus::Current)
-            .map(|c| ClaimRow {
-                id: String::new(),
-                wording: None,
-                reported_by: None,
-                url: None,
-                quote: None,
-                revises: None,
-                ..c
-            })
-            .collect();
+            .count();
+        let mut claims = Vec::with_capacity(current);
+        claims.extend(
+            self.claims
+                .into_iter()
+                .filter(|c| c.status == crate::time::ClaimStatus::Current)
+                .map(|c| TrackedRow {
+                    sources: c.sources,
+                    rule: c.rule,
+                    hard: c.hard,
+                    plausible: c.plausible,
+                    central: c.central,
+                    level: c.level,
+                    stance: c.stance,
+                }),
+        );
         Slim {
             quantity: self.quantity,
             kind: self.kind,
@@ -960,18 +989,57 @@ type Streamed = (Vec<u8>, Slim);
 struct Slim {
     quantity: String,
     kind: QuantityKind,
-    claims: Vec<ClaimRow>,
+    claims: Vec<TrackedRow>,
     best: Option<Interval>,
 }
 
 impl Slim {
-    fn view(&self) -> crate::reliability::QuantityView<'_> {
+    fn view(&self) -> crate::reliability::QuantityView<'_, TrackedRow> {
         crate::reliability::QuantityView {
             quantity: &self.quantity,
             kind: self.kind,
             claims: &self.claims,
             best: self.best,
         }
+    }
+}
+
+/// A current claim's row reduced to what the sources' track records read (144 bytes
+/// where a whole [`ClaimRow`] is 304: a million of them are kept until the end of a
+/// streamed report).
+struct TrackedRow {
+    sources: Vec<String>,
+    rule: Option<String>,
+    hard: Interval,
+    plausible: Interval,
+    central: Option<f64>,
+    level: f64,
+    stance: crate::claim::Stance,
+}
+
+impl crate::reliability::TrackRow for TrackedRow {
+    fn status(&self) -> crate::time::ClaimStatus {
+        // Only current rows are kept (`slim`).
+        crate::time::ClaimStatus::Current
+    }
+    fn sources(&self) -> &[String] {
+        &self.sources
+    }
+    fn stance(&self) -> crate::claim::Stance {
+        self.stance
+    }
+    fn plausible(&self) -> &Interval {
+        &self.plausible
+    }
+    fn entry(&self, scale: pool::Scale) -> pool::Entry {
+        pool::entry_of(
+            self.rule.as_deref(),
+            &self.hard,
+            &self.plausible,
+            self.central,
+            self.level,
+            scale,
+        )
     }
 }
 
@@ -1335,4 +1403,46 @@ pub(crate) fn derived_report(d: &crate::constraint::DerivedQuantity) -> Option<Q
         status: crate::time::ClaimStatus::Current,
     };
     Some(summarize(&q, vec![row], 0, false, &mut Work::default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slim_report_keeps_its_current_rows_in_a_list_of_their_size() {
+        // Superseded rows stay in the report's list; the lean rows kept
+        // for the track records are the current ones, in a list of exactly their number
+        // (collected from the report's own list, they would keep its room: 304 bytes a
+        // row, where a lean row takes 144).
+        let set = ClaimSet::from_csv_str(
+            "id,quantity,sources,value,as_of,revises\n\
+             a,toll,moh,\"5,000\",2023-10-10,\n\
+             b,toll,moh,\"6,000\",2023-10-20,a\n\
+             c,toll,un,\"about 5,500\",2023-10-21,\n\
+             d,toll,ngo,\"more than 4,000\",2023-10-21,\n",
+        )
+        .unwrap();
+        let r = Reconciler::new().compact().reconcile(&set);
+        let report = r.quantities.into_iter().next().unwrap();
+        // `a` revised by `b`; `b` dated before the snapshot's latest day.
+        let current = |id: &str| {
+            report
+                .claims
+                .iter()
+                .any(|c| c.id == id && c.status == crate::time::ClaimStatus::Current)
+        };
+        assert_eq!(report.claims.len(), 4);
+        assert!(!current("a") && !current("b") && current("c") && current("d"));
+        let slim = report.slim();
+        assert_eq!(slim.claims.len(), 2);
+        assert_eq!(slim.claims.capacity(), 2);
+        assert!(std::mem::size_of::<TrackedRow>() <= 144);
+        // The one-sided claim keeps its rule, and enters as a bound.
+        let floor = slim.claims.iter().find(|c| c.sources == ["ngo"]).unwrap();
+        assert!(matches!(
+            crate::reliability::TrackRow::entry(floor, pool::Scale::Log),
+            pool::Entry::OneSided { lower: true, .. }
+        ));
+    }
 }

@@ -840,22 +840,42 @@ const UPPER_RULES: [&str; 3] = ["less-than", "at-most", "nearly"];
 /// bounded) at its midpoint; a one-sided claim (by its reading rule, or a hard interval
 /// open on one side) as a bound.
 pub(crate) fn entry(r: &ClaimRow, scale: Scale) -> Entry {
-    let rule = r.rule.as_deref().unwrap_or("");
-    let bounded = r.plausible.is_bounded();
+    entry_of(
+        r.rule.as_deref(),
+        &r.hard,
+        &r.plausible,
+        r.central,
+        r.level,
+        scale,
+    )
+}
+
+/// [`entry`] of a row's parts: its reading rule, hard and plausible intervals, central
+/// value and coverage (for rows that keep only these, as the track records' rows do).
+pub(crate) fn entry_of(
+    rule: Option<&str>,
+    hard: &Interval,
+    plausible: &Interval,
+    central: Option<f64>,
+    level: f64,
+    scale: Scale,
+) -> Entry {
+    let rule = rule.unwrap_or("");
+    let bounded = plausible.is_bounded();
     // A numeric claim (no reading) is one-sided when its stated interval is open-ended.
-    let one_sided = r.plausible.low_value().is_some() != r.plausible.high_value().is_some();
-    if r.central.is_none()
+    let one_sided = plausible.low_value().is_some() != plausible.high_value().is_some();
+    if central.is_none()
         && (LOWER_RULES.contains(&rule)
             || UPPER_RULES.contains(&rule)
             || (rule.is_empty() && one_sided))
     {
         let lower =
-            LOWER_RULES.contains(&rule) || (rule.is_empty() && r.plausible.high_value().is_none());
+            LOWER_RULES.contains(&rule) || (rule.is_empty() && plausible.high_value().is_none());
         let bound = match (rule.is_empty(), lower) {
-            (true, true) => r.plausible.low_value(),
-            (true, false) => r.plausible.high_value(),
-            (false, true) => r.hard.low_value(),
-            (false, false) => r.hard.high_value(),
+            (true, true) => plausible.low_value(),
+            (true, false) => plausible.high_value(),
+            (false, true) => hard.low_value(),
+            (false, false) => hard.high_value(),
         };
         return match bound {
             Some(bound) => Entry::OneSided { bound, lower },
@@ -863,17 +883,17 @@ pub(crate) fn entry(r: &ClaimRow, scale: Scale) -> Entry {
         };
     }
     if !bounded {
-        return match r.central {
+        return match central {
             Some(_) | None => Entry::Unusable,
         };
     }
-    let (lo, hi) = (r.plausible.inf(), r.plausible.sup());
-    if let Some(c) = r.central {
+    let (lo, hi) = (plausible.inf(), plausible.sup());
+    if let Some(c) = central {
         Entry::Figure {
             central: c,
             lo,
             hi,
-            level: r.level,
+            level,
             rounding_only: matches!(rule, "bare" | "exactly"),
             from_range: false,
         }
@@ -883,7 +903,7 @@ pub(crate) fn entry(r: &ClaimRow, scale: Scale) -> Entry {
         // `clamp` cannot panic: lo ≤ hi are an interval's ends, never NaN.
         let mid = match scale {
             Scale::Log if lo > 0.0 => (lo.ln() / 2.0 + hi.ln() / 2.0).exp().clamp(lo, hi),
-            _ => r.plausible.midpoint().unwrap_or(lo),
+            _ => plausible.midpoint().unwrap_or(lo),
         };
         Entry::Figure {
             central: mid,

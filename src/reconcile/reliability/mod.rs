@@ -72,18 +72,54 @@ use crate::quantity::QuantityKind;
 use crate::row::ClaimRow;
 
 /// What the track record needs of one reconciled quantity (a view of its report, so this
-/// module does not depend on the reconciler that calls it).
-pub(crate) struct QuantityView<'a> {
+/// module does not depend on the reconciler that calls it). Its rows are the report's
+/// [`ClaimRow`]s, or (without a learner, which reads more) any [`TrackRow`].
+pub(crate) struct QuantityView<'a, R = ClaimRow> {
     /// The quantity id.
     pub quantity: &'a str,
     /// Its kind.
     pub kind: QuantityKind,
     /// Its claim rows (current and history).
-    pub claims: &'a [ClaimRow],
+    pub claims: &'a [R],
     /// Its best-supported region, if any.
     pub best: Option<Interval>,
 }
 use crate::time::ClaimStatus;
+
+/// What the sources' track records (without a learner) read of a claim row: a whole
+/// report's [`ClaimRow`], or a leaner row kept by a reconciler that has written the rest
+/// of the report already (`Reconciler::reconcile_to_compact_json`, where a whole row a
+/// claim was a fifth of the memory at 10⁶ claims).
+pub(crate) trait TrackRow: Sync {
+    /// Whether the claim is current, superseded, a relay.
+    fn status(&self) -> ClaimStatus;
+    /// Its sources.
+    fn sources(&self) -> &[String];
+    /// Its stance.
+    fn stance(&self) -> crate::claim::Stance;
+    /// Its plausible interval.
+    fn plausible(&self) -> &Interval;
+    /// How it enters the statistics ([`pool::entry`]).
+    fn entry(&self, scale: Scale) -> Entry;
+}
+
+impl TrackRow for ClaimRow {
+    fn status(&self) -> ClaimStatus {
+        self.status
+    }
+    fn sources(&self) -> &[String] {
+        &self.sources
+    }
+    fn stance(&self) -> crate::claim::Stance {
+        self.stance
+    }
+    fn plausible(&self) -> &Interval {
+        &self.plausible
+    }
+    fn entry(&self, scale: Scale) -> Entry {
+        pool::entry(self, scale)
+    }
+}
 
 /// A learned-reliability method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -249,18 +285,18 @@ struct Problem {
 const STANCES: [&str; 5] = ["own", "adversary", "third", "unknown", "mixed"];
 
 /// Whether a quantity's current claims go on the log scale, as the pooled figures do.
-fn log_scale(kind: QuantityKind, rows: &[&ClaimRow]) -> bool {
+fn log_scale<R: TrackRow>(kind: QuantityKind, rows: &[&R]) -> bool {
     kind == QuantityKind::Count
-        && rows.iter().all(|r| match pool::entry(r, Scale::Log) {
+        && rows.iter().all(|r| match r.entry(Scale::Log) {
             Entry::Figure { lo, central, .. } => lo > 0.0 && central > 0.0,
             Entry::OneSided { .. } | Entry::Unusable => true,
         })
 }
 
-fn current<'a>(q: &QuantityView<'a>) -> Vec<&'a ClaimRow> {
+fn current<'a, R: TrackRow>(q: &QuantityView<'a, R>) -> Vec<&'a R> {
     q.claims
         .iter()
-        .filter(|c| c.status == ClaimStatus::Current)
+        .filter(|c| c.status() == ClaimStatus::Current)
         .collect()
 }
 
@@ -276,19 +312,22 @@ fn back(log: bool, y: f64) -> f64 {
     if log { y.exp() } else { y }
 }
 
-fn build(reports: &[QuantityView<'_>], source_index: &HashMap<&str, usize>) -> Problem {
+fn build<R: TrackRow>(
+    reports: &[QuantityView<'_, R>],
+    source_index: &HashMap<&str, usize>,
+) -> Problem {
     // Each quantity's items depend on it alone: built apart (in parallel with the
     // `parallel` feature), then numbered in the quantities' order.
-    let one = |(qi, q): (usize, &QuantityView<'_>)| -> (bool, Vec<Item>) {
+    let one = |(qi, q): (usize, &QuantityView<'_, R>)| -> (bool, Vec<Item>) {
         let rows = current(q);
         let lg = log_scale(q.kind, &rows);
         let scale = if lg { Scale::Log } else { Scale::Linear };
         let mut mine = Vec::with_capacity(rows.len());
         for (ri, r) in q.claims.iter().enumerate() {
-            if r.status != ClaimStatus::Current {
+            if r.status() != ClaimStatus::Current {
                 continue;
             }
-            let obs = match pool::entry(r, scale) {
+            let obs = match r.entry(scale) {
                 Entry::Figure { central, .. } => Obs::Point(on(lg, central)),
                 Entry::OneSided { bound, lower } => {
                     let b = on(lg, bound);
@@ -299,8 +338,11 @@ fn build(reports: &[QuantityView<'_>], source_index: &HashMap<&str, usize>) -> P
                 }
                 Entry::Unusable => continue,
             };
-            let mut sources: Vec<usize> =
-                r.sources.iter().map(|s| source_index[s.as_str()]).collect();
+            let mut sources: Vec<usize> = r
+                .sources()
+                .iter()
+                .map(|s| source_index[s.as_str()])
+                .collect();
             sources.sort_unstable();
             sources.dedup();
             mine.push(Item {
@@ -309,7 +351,7 @@ fn build(reports: &[QuantityView<'_>], source_index: &HashMap<&str, usize>) -> P
                 sources,
                 stance: STANCES
                     .iter()
-                    .position(|s| *s == r.stance.as_str())
+                    .position(|s| *s == r.stance().as_str())
                     .unwrap_or(3),
                 obs,
             });
@@ -849,28 +891,7 @@ pub(crate) struct Tracked {
 /// The track record of every source, and with `learner` the learned reliability and each
 /// quantity's `learned` pooled line.
 pub(crate) fn track(reports: &[QuantityView<'_>], learner: Option<Learner>) -> Tracked {
-    // The distinct names first (a set), then sorted: sorting every claim's names (a
-    // million at 10⁶ claims) was most of this function's time.
-    let distinct: HashSet<&str> = reports
-        .iter()
-        .flat_map(|q| q.claims.iter().filter(|c| c.status == ClaimStatus::Current))
-        .flat_map(|c| c.sources.iter().map(String::as_str))
-        .collect();
-    let mut names: Vec<&str> = distinct.into_iter().collect();
-    names.sort_unstable();
-    let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, s)| (*s, i)).collect();
-    // The records and the definition splits read the reports independently: on two
-    // threads with the `parallel` feature (a second each at a million claims).
-    let split = || {
-        let problem = build(reports, &index);
-        let definitions = definitions(&problem, &names);
-        (problem, definitions)
-    };
-    #[cfg(feature = "parallel")]
-    let (mut records, (problem, definitions)) =
-        rayon::join(|| records(reports, &names, &index), split);
-    #[cfg(not(feature = "parallel"))]
-    let (mut records, (problem, definitions)) = (records(reports, &names, &index), split());
+    let (mut records, problem, definitions, names) = records_and_splits(reports);
     let mut learning = None;
     let mut learned = Vec::new();
     if let Some(method) = learner {
@@ -909,6 +930,53 @@ pub(crate) fn track(reports: &[QuantityView<'_>], learner: Option<Learner>) -> T
         learning,
         learned,
     }
+}
+
+/// The sources' track records and the definition splits, without learning: what
+/// [`track`] gives without a learner, for rows of any kind ([`TrackRow`]).
+pub(crate) fn track_records<R: TrackRow>(
+    reports: &[QuantityView<'_, R>],
+) -> (Vec<SourceRecord>, Vec<DefinitionSplit>) {
+    let (records, _, definitions, _) = records_and_splits(reports);
+    (records, definitions)
+}
+
+/// The records, the problem the definition splits (and a learner) read, the splits, and
+/// the sources' names in the order of the problem's indices.
+fn records_and_splits<'a, R: TrackRow>(
+    reports: &'a [QuantityView<'a, R>],
+) -> (
+    Vec<SourceRecord>,
+    Problem,
+    Vec<DefinitionSplit>,
+    Vec<&'a str>,
+) {
+    // The distinct names first (a set), then sorted: sorting every claim's names (a
+    // million at 10⁶ claims) was most of this function's time.
+    let distinct: HashSet<&str> = reports
+        .iter()
+        .flat_map(|q| {
+            q.claims
+                .iter()
+                .filter(|c| c.status() == ClaimStatus::Current)
+        })
+        .flat_map(|c| c.sources().iter().map(String::as_str))
+        .collect();
+    let mut names: Vec<&str> = distinct.into_iter().collect();
+    names.sort_unstable();
+    let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+    // The records and the definition splits read the reports independently: on two
+    // threads with the `parallel` feature (a second each at a million claims).
+    let split = || {
+        let problem = build(reports, &index);
+        let definitions = definitions(&problem, &names);
+        (problem, definitions)
+    };
+    #[cfg(feature = "parallel")]
+    let (records, (problem, definitions)) = rayon::join(|| records(reports, &names, &index), split);
+    #[cfg(not(feature = "parallel"))]
+    let (records, (problem, definitions)) = (records(reports, &names, &index), split());
+    (records, problem, definitions, names)
 }
 
 fn learned_lines(
@@ -1016,8 +1084,8 @@ fn learned_lines(
 }
 
 /// The track record of each source (module docs).
-fn records(
-    reports: &[QuantityView<'_>],
+fn records<R: TrackRow>(
+    reports: &[QuantityView<'_, R>],
     names: &[&str],
     index: &HashMap<&str, usize>,
 ) -> Vec<SourceRecord> {
@@ -1051,7 +1119,7 @@ fn records(
         let mut pts: Vec<(f64, usize)> = rows
             .iter()
             .enumerate()
-            .filter_map(|(k, r)| match pool::entry(r, scale) {
+            .filter_map(|(k, r)| match r.entry(scale) {
                 Entry::Figure { central, .. } => Some((on(log, central), k)),
                 _ => None,
             })
@@ -1070,20 +1138,20 @@ fn records(
                 (Some(j), Some(m)) if log => Some(pts[j].0 - m),
                 _ => None,
             };
-            for s in &r.sources {
+            for s in r.sources() {
                 let a = &mut acc[index[s.as_str()]];
                 a.claims += 1;
-                let st = &mut a.stance[r.stance as usize];
+                let st = &mut a.stance[r.stance() as usize];
                 st.0 += 1;
                 if rows.len() >= 2 {
                     a.disputed += 1;
-                    if best.is_some_and(|b| r.plausible.contains(&b)) {
+                    if best.is_some_and(|b| r.plausible().contains(&b)) {
                         a.in_best += 1;
                     }
                 }
                 if let Some(m) = others {
                     a.compared += 1;
-                    if r.plausible.contains_value(back(log, m)) {
+                    if r.plausible().contains_value(back(log, m)) {
                         a.covered += 1;
                     }
                 }
