@@ -131,30 +131,31 @@ fn an_existing_output_file_is_written_over_and_cut_to_the_new_report() {
     let dir = std::env::temp_dir().join(format!("crosscheck-over-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for format in ["json", "text", "summary"] {
-        let fresh = dir.join(format!("fresh.{format}"));
-        let over = dir.join(format!("over.{format}"));
-        let o = run(&[
-            "reconcile",
-            KURSK,
-            "--format",
-            format,
-            "-o",
-            fresh.to_str().unwrap(),
-        ]);
-        assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
-        let want = std::fs::read(&fresh).unwrap();
+        let reconcile_to = |name: &str| {
+            let path = dir.join(format!("{name}.{format}"));
+            let o = run(&[
+                "reconcile",
+                KURSK,
+                "--format",
+                format,
+                "-o",
+                path.to_str().unwrap(),
+            ]);
+            assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
+            path
+        };
+        let want = std::fs::read(reconcile_to("fresh")).unwrap();
         // An earlier file three times as long, of other bytes.
-        std::fs::write(&over, vec![b'#'; 3 * want.len() + 4096]).unwrap();
-        let o = run(&[
-            "reconcile",
-            KURSK,
-            "--format",
-            format,
-            "-o",
-            over.to_str().unwrap(),
-        ]);
-        assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
-        assert_eq!(std::fs::read(&over).unwrap(), want, "{format}");
+        std::fs::write(
+            dir.join(format!("over.{format}")),
+            vec![b'#'; 3 * want.len() + 4096],
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read(reconcile_to("over")).unwrap(),
+            want,
+            "{format}"
+        );
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
