@@ -238,4 +238,10 @@ fn a_large_csv_reports_every_bad_row_in_file_order_across_the_loaders_batches() 
         set.claim("r4090").unwrap().estimate().central(),
         Some(4090.0)
     );
+    // Every claim found by its id where it stands in the list, in every batch.
+    assert!(
+        set.claims()
+            .iter()
+            .all(|c| std::ptr::eq(set.claim(c.id()).unwrap(), c))
+    );
 }

@@ -184,25 +184,36 @@ impl ClaimSet {
         Ok(quantity)
     }
 
-    /// Appends claims indexed by [`check_and_index_in`](ClaimSet::check_and_index_in) at
-    /// the next places of the list, in order, with their quantities' places: moved on
-    /// every core (half a kilobyte each with their row, on the CSV loader's serial stage
-    /// when pushed one by one).
-    #[cfg(feature = "parallel")]
-    pub(crate) fn par_append_indexed(
-        &mut self,
-        claims: impl rayon::iter::IndexedParallelIterator<Item = Claim>,
-        quantities: &[usize],
-    ) {
-        use rayon::iter::ParallelExtend;
-        let start = self.claims.len();
-        self.claims.par_extend(claims);
-        self.claim_quantity.extend_from_slice(quantities);
-        debug_assert_eq!(self.claims.len(), self.claim_quantity.len());
-        debug_assert!(self.claims[start..].iter().enumerate().all(|(k, c)| {
-            self.claim_index.get(&c.id) == Some(&(start + k))
-                && self.quantity_index.get(&c.quantity) == Some(&self.claim_quantity[start + k])
-        }));
+    /// Takes the claim list and each claim's quantity out of the set (with the room
+    /// made for them), for a loader that appends claims indexed by
+    /// [`check_and_index_in`](ClaimSet::check_and_index_in) at their places while it
+    /// checks the next ones; [`put_claims`](ClaimSet::put_claims) gives them back. In
+    /// between, the set holds no claims but indexes them.
+    pub(crate) fn take_claims(&mut self) -> (Vec<Claim>, Vec<usize>) {
+        (
+            std::mem::take(&mut self.claims),
+            std::mem::take(&mut self.claim_quantity),
+        )
+    }
+
+    /// Gives back the lists [`take_claims`](ClaimSet::take_claims) took, each claim at
+    /// the place its id was indexed at.
+    pub(crate) fn put_claims(&mut self, claims: Vec<Claim>, quantities: Vec<usize>) {
+        debug_assert!(self.claims.is_empty() && self.claim_quantity.is_empty());
+        debug_assert_eq!(claims.len(), quantities.len());
+        debug_assert_eq!(claims.len(), self.claim_index.len());
+        debug_assert!(
+            claims
+                .iter()
+                .zip(&quantities)
+                .enumerate()
+                .all(|(k, (c, q))| {
+                    self.claim_index.get(&c.id) == Some(&k)
+                        && self.quantity_index.get(&c.quantity) == Some(q)
+                })
+        );
+        self.claims = claims;
+        self.claim_quantity = quantities;
     }
 
     /// Whether a claim with this id is indexed (appended or about to be).

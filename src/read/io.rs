@@ -479,7 +479,20 @@ impl Loader {
         // A batch built and waiting to be added, with the record error that ended it: it is
         // added while the next batch is built (a pipeline of two stages on two cores).
         type Built = (Vec<(u64, Result<Claim>)>, Option<Error>);
+        // A checked batch, with the quantity's place of each claim kept: moved into the
+        // claim list while the next batches are checked and built.
+        type Checked = (Vec<(u64, Result<Claim>)>, Vec<Option<usize>>);
+        // What one turn of the pipeline gives: the batch checked (with how many of its
+        // claims were kept) and the batch built.
+        type Turn = (Option<(Checked, usize)>, Vec<(u64, Result<Claim>)>);
         let mut waiting: Option<Built> = None;
+        // The claim list is out of the set while the batches go through: the stage that
+        // builds a batch also moves the one checked before into the list, and the stage
+        // that checks (on one core, in file order: the pipeline's longer stage) only
+        // checks and indexes. Claims are indexed at their places in the list.
+        let (mut claims, mut claim_quantities) = set.take_claims();
+        let mut next_place = claims.len();
+        let mut checked: Option<Checked> = None;
         loop {
             let (filled, bad) = fill(batch);
             let fresh = filled > 0 || bad.is_some();
@@ -490,10 +503,12 @@ impl Loader {
             let rows = &batch[..filled];
             // The claims are checked and indexed in file order where they stand (a claim
             // is about 360 bytes, and every call it was passed to by value copied it),
-            // then the kept ones are moved into the set once: a whole batch kept (the
-            // usual case) on every core.
-            let add = |(mut built, bad): Built, set: &mut ClaimSet, rejected: &mut Vec<Error>| {
-                let start = set.len();
+            // then the kept ones are moved into the list once.
+            let add = |(mut built, bad): Built,
+                       set: &mut ClaimSet,
+                       rejected: &mut Vec<Error>,
+                       start: usize|
+             -> (Checked, usize) {
                 let mut places = Vec::with_capacity(built.len());
                 let mut kept = 0;
                 for (line, claim) in &mut built {
@@ -519,33 +534,49 @@ impl Loader {
                         }
                     }
                 }
-                append_kept(set, built, places);
                 rejected.extend(bad);
+                ((built, places), kept)
             };
+            let start = next_place;
+            let to_move = checked.take();
             #[cfg(feature = "parallel")]
-            let built: Vec<(u64, Result<Claim>)> = {
+            let (now_checked, built): Turn = {
                 use rayon::prelude::*;
                 let (set, rejected) = (&mut *set, &mut *rejected);
+                let (claims, claim_quantities) = (&mut claims, &mut claim_quantities);
                 rayon::join(
-                    || previous.map(|p| add(p, set, rejected)),
+                    || previous.map(|p| add(p, set, rejected, start)),
                     || {
-                        rows.par_iter()
+                        let built = rows
+                            .par_iter()
                             .map_init(csv::StringRecord::new, &build)
-                            .collect()
+                            .collect();
+                        if let Some((built, places)) = to_move {
+                            append_kept(claims, claim_quantities, built, places);
+                        }
+                        built
                     },
                 )
-                .1
             };
             #[cfg(not(feature = "parallel"))]
-            let built: Vec<(u64, Result<Claim>)> = {
-                if let Some(p) = previous {
-                    add(p, set, rejected);
+            let (now_checked, built): Turn = {
+                if let Some((built, places)) = to_move {
+                    append_kept(&mut claims, &mut claim_quantities, built, places);
                 }
+                let now = previous.map(|p| add(p, set, rejected, start));
                 let mut record = csv::StringRecord::new();
-                rows.iter().map(|r| build(&mut record, r)).collect()
+                (now, rows.iter().map(|r| build(&mut record, r)).collect())
             };
+            if let Some((c, kept)) = now_checked {
+                next_place += kept;
+                checked = Some(c);
+            }
             waiting = fresh.then_some((built, bad));
         }
+        if let Some((built, places)) = checked {
+            append_kept(&mut claims, &mut claim_quantities, built, places);
+        }
+        set.put_claims(claims, claim_quantities);
     }
 }
 
@@ -1455,23 +1486,18 @@ fn line_at(line: u64, id: &str) -> Location {
 }
 
 /// Appends a batch's claims that [`add_csv_claim`] kept (those with a quantity's place in
-/// `places`), in order, at the places it indexed them at.
-fn append_kept(set: &mut ClaimSet, built: Vec<(u64, Result<Claim>)>, places: Vec<Option<usize>>) {
-    #[cfg(feature = "parallel")]
-    if places.iter().all(Option::is_some) {
-        use rayon::prelude::*;
-        let quantities: Vec<usize> = places.into_iter().flatten().collect();
-        let claims = built.into_par_iter().map(|(_, claim)| match claim {
-            Ok(c) => c,
-            // Unreachable: a row whose claim was not built has no place.
-            Err(_) => unreachable!("a claim with a place was built"),
-        });
-        set.par_append_indexed(claims, &quantities);
-        return;
-    }
+/// `places`), in order, at the places it indexed them at, to the claim list taken out of
+/// the set ([`ClaimSet::take_claims`]).
+fn append_kept(
+    claims: &mut Vec<Claim>,
+    claim_quantities: &mut Vec<usize>,
+    built: Vec<(u64, Result<Claim>)>,
+    places: Vec<Option<usize>>,
+) {
     for ((_, claim), place) in built.into_iter().zip(places) {
         if let (Ok(c), Some(q)) = (claim, place) {
-            set.push_indexed(c, q);
+            claims.push(c);
+            claim_quantities.push(q);
         }
     }
 }
