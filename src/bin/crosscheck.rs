@@ -432,8 +432,8 @@ fn write_out(output: Option<&Path>, text: &str) -> Result<(), Bad> {
 /// [`cut_output`] cuts it at the end of what was written. An existing report is so
 /// written over in place: on ext4, a file truncated to nothing and written again is
 /// flushed to disk when closed (its `auto_da_alloc` safeguard), and truncating the 813 MB
-/// report of a million claims and flushing the new one took 0.16 s and 0.32 s of a 4.1 s
-/// run (BENCHMARKS.md, eleventh round).
+/// report of a million claims and flushing the new one took 0.15–0.22 s and 0.31–0.34 s
+/// of a 4.1 s run (BENCHMARKS.md, eleventh round).
 fn open_output(p: &Path) -> std::io::Result<std::fs::File> {
     std::fs::OpenOptions::new()
         .write(true)

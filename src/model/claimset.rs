@@ -159,8 +159,8 @@ impl ClaimSet {
     /// found new, whose sources it found declared and whose quantity it found at place
     /// `quantity`: the checks that remain, with the same errors (one lookup of each id,
     /// where the CSV loader looked each up twice or three times on its one serial stage).
-    /// The claim is indexed at `place` in the list, where the caller then puts it
-    /// ([`push_indexed`](ClaimSet::push_indexed) or `par_append_indexed`).
+    /// The claim is indexed at `place` in the list, where the caller then puts it (the
+    /// CSV loader, in the list it took out with [`take_claims`](ClaimSet::take_claims)).
     pub(crate) fn check_and_index_in(
         &mut self,
         quantity: usize,
