@@ -547,51 +547,47 @@ impl ClaimTable {
         group_by(&self.quantity_of, self.quantity_count())
     }
 
-    /// Summarises quantities `range`, whose claims (by index) are
-    /// `order[offsets[k]..offsets[k + 1]]`, with reused buffers.
+    /// Summarises quantity `q`, whose claims (by index) are `order[offsets[q]..offsets[q +
+    /// 1]]`, with `at`'s reused buffers and block of rows.
     ///
-    /// The claims are copied out of the table a block of quantities at a time: the rows of
-    /// a quantity lie scattered over the table, and a loop that does nothing but copy them
-    /// keeps many cache misses in flight at once, where copying one quantity's rows just
-    /// before summarising it waited for each quantity's misses in turn (two thirds of the
-    /// summary's own time at 10⁶ claims).
-    fn summarise_range(
+    /// The claims are copied out of the table a block of quantities at a time (from `q` on,
+    /// when `q` is not in the block `at` holds): the rows of a quantity lie scattered over
+    /// the table, and a loop that does nothing but copy them keeps many cache misses in
+    /// flight at once, where copying one quantity's rows just before summarising it waited
+    /// for each quantity's misses in turn (two thirds of the summary's own time at 10⁶
+    /// claims). Quantities are asked for in rising order within a thread's run, so each
+    /// block is copied once (a run's last block may reach past its end: at most
+    /// [`BLOCK`]` − 1` quantities copied twice).
+    fn summarise_at(
         &self,
-        range: std::ops::Range<usize>,
+        q: usize,
         offsets: &[u32],
         order: &[u32],
         pool: bool,
-    ) -> Vec<TableQuantity> {
-        const BLOCK: usize = 64;
-        let mut b = Buffers::default();
-        let mut out = Vec::with_capacity(range.len());
-        let mut block = Vec::new();
-        let mut k = range.start;
-        while k < range.end {
-            let end = (k + BLOCK).min(range.end);
-            let (from, to) = (offsets[k] as usize, offsets[end] as usize);
-            block.clear();
-            block.extend(order[from..to].iter().map(|&i| self.rows[i as usize]));
-            for q in k..end {
-                let members =
-                    &mut block[offsets[q] as usize - from..offsets[q + 1] as usize - from];
-                // Claims in a fixed order — by their figures, not their rows — so every
-                // sum is taken in the same order whatever the order of the file: the
-                // figures are the same to the last bit under any shuffle of the rows.
-                // Claims with the same figures are interchangeable here (every claim of
-                // the table weighs 1).
-                members.sort_unstable_by(|x, y| {
-                    x.low
-                        .total_cmp(&y.low)
-                        .then_with(|| x.high.total_cmp(&y.high))
-                        .then_with(|| x.central.total_cmp(&y.central))
-                        .then_with(|| x.level.total_cmp(&y.level))
-                });
-                out.push(self.summarise_sorted(q, members, pool, &mut b));
-            }
-            k = end;
+        at: &mut Cursor,
+    ) -> TableQuantity {
+        if !at.quantities.contains(&q) {
+            let end = (q + BLOCK).min(self.quantity_count());
+            let (from, to) = (offsets[q] as usize, offsets[end] as usize);
+            at.block.clear();
+            at.block
+                .extend(order[from..to].iter().map(|&i| self.rows[i as usize]));
+            at.quantities = q..end;
         }
-        out
+        let base = offsets[at.quantities.start] as usize;
+        let members = &mut at.block[offsets[q] as usize - base..offsets[q + 1] as usize - base];
+        // Claims in a fixed order — by their figures, not their rows — so every sum is
+        // taken in the same order whatever the order of the file: the figures are the same
+        // to the last bit under any shuffle of the rows. Claims with the same figures are
+        // interchangeable here (every claim of the table weighs 1).
+        members.sort_unstable_by(|x, y| {
+            x.low
+                .total_cmp(&y.low)
+                .then_with(|| x.high.total_cmp(&y.high))
+                .then_with(|| x.central.total_cmp(&y.central))
+                .then_with(|| x.level.total_cmp(&y.level))
+        });
+        self.summarise_sorted(q, members, pool, &mut at.buffers)
     }
 
     /// [`summarise`](ClaimTable::summarise) on a quantity's claims in their fixed order.
@@ -710,22 +706,30 @@ impl ClaimTable {
     fn reconcile_with(&self, parallel: bool, pool: bool) -> TableReconciliation {
         let (offsets, order) = self.group();
         let nq = self.quantity_count();
-        let run = |range| self.summarise_range(range, &offsets, &order, pool);
+        let one = |at: &mut Cursor, q| self.summarise_at(q, &offsets, &order, pool, at);
+        // Each quantity's summary is written once, in its place in the list: the threads'
+        // runs go straight into it (an indexed collect), where gathering each run's list
+        // and joining them copied every summary twice more, the last time on one core
+        // into fresh pages.
         #[cfg(feature = "parallel")]
         let quantities: Vec<TableQuantity> = if parallel {
             use rayon::prelude::*;
-            let chunk = 4096;
-            (0..nq.div_ceil(chunk))
+            let mut all = Vec::with_capacity(nq);
+            (0..nq)
                 .into_par_iter()
-                .flat_map_iter(|c| run(c * chunk..((c + 1) * chunk).min(nq)))
-                .collect()
+                .with_min_len(RUN)
+                .map_init(Cursor::default, one)
+                .collect_into_vec(&mut all);
+            all
         } else {
-            run(0..nq)
+            let mut at = Cursor::default();
+            (0..nq).map(|q| one(&mut at, q)).collect()
         };
         #[cfg(not(feature = "parallel"))]
         let quantities: Vec<TableQuantity> = {
             let _ = parallel;
-            run(0..nq)
+            let mut at = Cursor::default();
+            (0..nq).map(|q| one(&mut at, q)).collect()
         };
         let mut verdicts = VerdictCounts::default();
         for q in &quantities {
@@ -750,6 +754,24 @@ impl ClaimTable {
             std::string::ToString::to_string,
         )
     }
+}
+
+/// Quantities whose rows [`ClaimTable::summarise_at`] copies out of the table at once.
+const BLOCK: usize = 64;
+
+/// The fewest quantities a thread summarises in one run (rayon's `with_min_len`): a run
+/// starts a block of its own, so runs much shorter than a few blocks would copy rows
+/// twice.
+#[cfg(feature = "parallel")]
+const RUN: usize = 1024;
+
+/// A thread's place in the summary: its buffers and the rows of a block of quantities.
+#[derive(Default)]
+struct Cursor {
+    buffers: Buffers,
+    /// The rows of `quantities`' claims, quantity by quantity, as `order` lists them.
+    block: Vec<Row>,
+    quantities: std::ops::Range<usize>,
 }
 
 #[derive(Default)]
@@ -1715,6 +1737,50 @@ mod tests {
     /// Grouping in two passes (past `GROUP_IN_CACHE` claims) gives the lists of placing
     /// each claim straight away: every quantity's claims in row order, for one quantity,
     /// a quantity a claim, quantity counts of every bit length and skewed counts.
+    /// A thread's cursor gives each quantity the summary of its own claims in whatever
+    /// order the quantities are asked for: in turn (each block copied once), from the
+    /// middle of a block, backwards and at random (blocks copied again), as rayon's runs
+    /// may ask. Quantities of 1 to 19 claims, so blocks end inside and at their edges.
+    #[test]
+    fn a_cursor_summarises_quantities_asked_for_in_any_order() {
+        let mut rng = XorShift::new(0x5eed_c0de);
+        let mut csv = String::from("quantity,sources,low,central,high\n");
+        let nq = 3 * BLOCK + 17;
+        for q in 0..nq {
+            for c in 0..1 + q % 19 {
+                let low = rng.next_u64() % 1000;
+                let width = 1 + rng.next_u64() % 300;
+                csv.push_str(&format!(
+                    "q{q},s{c},{low},{},{}\n",
+                    low + width / 2,
+                    low + width
+                ));
+            }
+        }
+        let (table, rejected) = ClaimTable::load_bytes(csv.as_bytes()).unwrap();
+        assert!(rejected.is_empty());
+        let whole = table.reconcile_sequential().quantities;
+        assert_eq!(whole.len(), nq);
+        let (offsets, order) = table.group();
+        let mut shuffled: Vec<usize> = (0..nq).collect();
+        for i in (1..nq).rev() {
+            shuffled.swap(i, (rng.next_u64() % (i as u64 + 1)) as usize);
+        }
+        let orders = [
+            (0..nq).collect::<Vec<_>>(),
+            (BLOCK / 2..nq).chain(0..BLOCK / 2).collect(),
+            (0..nq).rev().collect(),
+            shuffled,
+        ];
+        for (o, asked) in orders.iter().enumerate() {
+            let mut at = Cursor::default();
+            for &q in asked {
+                let got = table.summarise_at(q, &offsets, &order, true, &mut at);
+                assert_eq!(got, whole[q], "order {o}, quantity {q}");
+            }
+        }
+    }
+
     #[test]
     fn grouping_in_two_passes_is_grouping_claim_by_claim() {
         // Each quantity's list built in row order, the offsets their running lengths.
