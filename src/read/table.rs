@@ -320,11 +320,17 @@ impl ClaimTable {
     ///
     /// As [`load`](ClaimTable::load).
     pub fn load_file(file: &std::fs::File) -> Result<(ClaimTable, Vec<Error>)> {
-        let bytes = read_whole(file).map_err(|source| Error::Io {
+        let io = |source| Error::Io {
             path: "the claim table".into(),
             source,
-        })?;
-        ClaimTable::load_owned(bytes)
+        };
+        #[cfg(all(unix, feature = "parallel"))]
+        if let Some(pieces) =
+            stream_pieces(file, rayon::current_num_threads(), PARTITION_FROM).map_err(io)?
+        {
+            return Ok((merge_pieces(pieces), Vec::new()));
+        }
+        ClaimTable::load_owned(read_whole(file).map_err(io)?)
     }
 
     /// [`load`](ClaimTable::load) of bytes read: they go as soon as the plain route has
@@ -1158,6 +1164,184 @@ fn group_by(quantity_of: &[u32], nq: usize) -> (Vec<u32>, Vec<u32>) {
     (offsets, order)
 }
 
+/// The plain route straight from a regular file of 1 MB or more (with the `parallel`
+/// feature, on Unix), without holding its bytes: each core reads its part of the file a
+/// buffer at a time (positioned reads) and checks and interns the buffer's whole lines
+/// while they are in its cache. Part k holds the lines that start from `k/n` of the
+/// records' bytes up to `(k + 1)/n` (the lines [`plain_pieces`] would give it, cut where a
+/// line starts rather than where one ends: the table is the same either way). `None` when
+/// the file is not plain or some row is refused (every core stops at its next buffer),
+/// and the caller reads the whole file: the same table, the same rejections.
+///
+/// Reading the whole 38 MB of the 1M-claim workload first faulted in 38 MB of fresh
+/// memory (9,400 pages) that the parse then read again.
+#[cfg(all(unix, feature = "parallel"))]
+fn stream_pieces(
+    file: &std::fs::File,
+    parts: usize,
+    partition_from: usize,
+) -> std::io::Result<Option<Vec<Piece>>> {
+    use rayon::prelude::*;
+    use std::os::unix::fs::FileExt;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let meta = file.metadata()?;
+    let Ok(len) = u32::try_from(meta.len()) else {
+        return Ok(None);
+    };
+    let len = u64::from(len);
+    if !meta.is_file() || len < 1 << 20 {
+        return Ok(None);
+    }
+    // The header: the first line, read alone when it has no quote or carriage return.
+    let mut head = vec![0u8; 1 << 16];
+    let mut got = 0;
+    while got < head.len() {
+        match file.read_at(&mut head[got..], got as u64)? {
+            0 => break,
+            n => got += n,
+        }
+    }
+    let Some(nl) = memchr::memchr(b'\n', &head[..got]) else {
+        return Ok(None);
+    };
+    if has_quote_or_cr(&head[..nl]) {
+        return Ok(None);
+    }
+    let Ok((cols, body)) = ClaimTable::header_of(&head[..=nl]) else {
+        return Ok(None);
+    };
+    let start = nl as u64 + 1;
+    if cols.id.is_some() || body.byte() != start {
+        return Ok(None);
+    }
+    let filed = (len - start) as usize >= partition_from;
+    let n = parts.max(1) as u64;
+    let bounds: Vec<u64> = (0..=n).map(|k| start + (len - start) * k / n).collect();
+    let refused = AtomicBool::new(false);
+    let pieces: Vec<std::io::Result<Option<Piece>>> = (0..n as usize)
+        .into_par_iter()
+        .map(|k| {
+            let to = (k + 1 < n as usize).then(|| bounds[k + 1]);
+            let piece = stream_piece(file, bounds[k], k > 0, to, len, &cols, filed, &refused);
+            if !matches!(piece, Ok(Some(_))) {
+                refused.store(true, Ordering::Relaxed);
+            }
+            piece
+        })
+        .collect();
+    pieces
+        .into_iter()
+        .collect::<std::io::Result<Option<Vec<Piece>>>>()
+}
+
+/// One part of [`stream_pieces`]: the lines of `file` that start from `from` (from the
+/// first line start after it when `skip`: the line that holds `from − 1` is the part's
+/// before) up to `to` (or to the file's end, read until a read returns nothing: a file
+/// that grows while it is read is read to its end). `None` when the lines are not plain,
+/// a row is refused, or another part was (`refused`). An error when the file ends before
+/// `len`, its length when the load began (it shrank), as reading it whole would give.
+#[cfg(all(unix, feature = "parallel"))]
+#[allow(clippy::too_many_arguments)]
+fn stream_piece(
+    file: &std::fs::File,
+    from: u64,
+    skip: bool,
+    to: Option<u64>,
+    len: u64,
+    cols: &Cols,
+    filed: bool,
+    refused: &std::sync::atomic::AtomicBool,
+) -> std::io::Result<Option<Piece>> {
+    use std::os::unix::fs::FileExt;
+    use std::sync::atomic::Ordering;
+    /// Bytes read at a time: well inside a core's 2 MB second-level cache on this
+    /// machine; a buffer grows to hold a longer line.
+    const BUFFER: usize = 512 << 10;
+    let mut buf = vec![0u8; BUFFER];
+    let (mut filled, mut pos) = (0usize, if skip { from - 1 } else { from });
+    // The file position of `buf[0]`, once the part's first line is found.
+    let mut at = pos;
+    let mut skipping = skip;
+    let mut piece: Option<PieceBuilder> = None;
+    loop {
+        if refused.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        if filled == buf.len() {
+            buf.resize(2 * buf.len(), 0);
+        }
+        let got = file.read_at(&mut buf[filled..], pos)?;
+        let end_of_file = got == 0;
+        if end_of_file && pos < len {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the file shrank while it was read",
+            ));
+        }
+        (pos, filled) = (pos + got as u64, filled + got);
+        if skipping {
+            match memchr::memchr(b'\n', &buf[..filled]) {
+                Some(i) => {
+                    buf.copy_within(i + 1..filled, 0);
+                    (at, filled, skipping) = (at + i as u64 + 1, filled - i - 1, false);
+                }
+                None if end_of_file => break,
+                None => {
+                    (at, filled) = (at + filled as u64, 0);
+                    continue;
+                }
+            }
+        }
+        if to.is_some_and(|to| at >= to) {
+            break;
+        }
+        // The whole lines read (at the file's end, the rest: its last line may have no
+        // end), up to the first that starts at `to` or past it.
+        let whole = if end_of_file {
+            filled
+        } else {
+            match memchr::memrchr(b'\n', &buf[..filled]) {
+                Some(i) => i + 1,
+                None => continue,
+            }
+        };
+        let (take, last) = match to {
+            Some(to) if at + whole as u64 > to => {
+                let from_i = (to - 1 - at) as usize;
+                match memchr::memchr(b'\n', &buf[from_i..whole]) {
+                    Some(j) => (from_i + j + 1, true),
+                    None => (whole, end_of_file),
+                }
+            }
+            _ => (whole, end_of_file),
+        };
+        let text = &buf[..take];
+        if has_quote_or_cr(text) {
+            return Ok(None);
+        }
+        let builder = piece.get_or_insert_with(|| {
+            // Room for the part's lines as this first stretch has them, and a tenth more.
+            let lines = memchr::memchr_iter(b'\n', text).count().max(1);
+            let span = to.unwrap_or(len).saturating_sub(at);
+            let room = span as f64 / take.max(1) as f64 * lines as f64 * 1.1;
+            PieceBuilder::new(room as usize + 16, filed)
+        });
+        if builder.lines(text, cols).is_none() {
+            return Ok(None);
+        }
+        if last {
+            break;
+        }
+        buf.copy_within(take..filled, 0);
+        (at, filled) = (at + take as u64, filled - take);
+    }
+    Ok(Some(
+        piece
+            .unwrap_or_else(|| PieceBuilder::new(0, filed))
+            .finish(),
+    ))
+}
+
 /// A whole file's bytes, from its start: in one part per core at once where that can be
 /// done (see [`ClaimTable::load_file`]), else by `read_to_end`.
 fn read_whole(file: &std::fs::File) -> std::io::Result<Vec<u8>> {
@@ -1432,73 +1616,119 @@ fn zero_bytes(t: u64) -> u64 {
 /// the records before the piece); with `filed`, its quantity names are filed for
 /// [`number`] instead of interned. `None` at the first row the checked route would refuse.
 fn plain_piece(text: &[u8], cols: &Cols, filed: bool) -> Option<Piece> {
-    let mut t = ClaimTable::default();
     // At most a record a line: room for all, so the columns never move while they grow.
     let lines = memchr::memchr_iter(b'\n', text).count()
         + usize::from(text.last().is_some_and(|&b| b != b'\n'));
-    t.rows.reserve_exact(lines);
-    if !filed {
-        t.quantity_of.reserve_exact(lines);
-    }
-    t.row_nos.reserve_exact(lines);
-    t.source_start.reserve_exact(lines + 1);
-    t.source_ids.reserve(lines);
-    let mut names = filed.then(|| PieceNames::with_room(lines));
-    let mut batch = Batch::default();
-    let mut record = csv::ByteRecord::new();
-    let (mut line, mut row) = (0u32, 0u32);
-    let mut rest = text;
-    // Unfiled, the quantities of the last rows are interned a few thousand at a time in
-    // a loop that does nothing else: lookups side by side keep several cache misses in
-    // flight, where a lookup between two rows' parsing waited for each. Row order, hence
-    // numbering by first appearance, is kept: the pending names are interned before any
-    // row that interns its own.
-    const PENDING: usize = 4096;
-    let mut pending: Vec<&[u8]> = Vec::with_capacity(if filed { 0 } else { PENDING });
-    while !rest.is_empty() {
-        let cut = cut_line(rest);
-        let l = &rest[..cut.end];
-        rest = rest.get(cut.end + 1..).unwrap_or_default();
-        // Empty lines are no records, as for the csv crate; they still count as lines.
-        if let Some(q) = quick_cut(l, &cut, cols) {
-            match names.as_mut() {
-                Some(names) => names.add(q.quantity, row),
-                None => pending.push(q.quantity),
-            }
-            row += 1;
-            t.push_all_but_quantity(std::iter::once(q.source), q.row, row);
-            if pending.len() == PENDING {
-                t.intern_quantities(&mut pending);
-            }
-        } else if !l.is_empty() {
-            t.intern_quantities(&mut pending);
-            record.clear();
-            for field in l.split(|&b| b == b',') {
-                record.push_field(field);
-            }
-            batch.arena.clear();
-            batch.names.clear();
-            let p = check_row(cols, &record, row + 1, line, &mut batch).ok()?;
-            if p.deferred.is_some() {
-                return None;
-            }
-            match names.as_mut() {
-                Some(names) => {
-                    let bytes =
-                        |r: &std::ops::Range<u32>| &batch.arena[r.start as usize..r.end as usize];
-                    names.add(bytes(&p.quantity), row);
-                    let sources = batch.names[p.names.start as usize..p.names.end as usize].iter();
-                    t.push_all_but_quantity(sources.map(bytes), p.row, p.row_no);
-                }
-                None => t.store(&batch.arena, &batch.names, &p),
-            }
-            row += 1;
+    let mut piece = PieceBuilder::new(lines, filed);
+    piece.lines(text, cols)?;
+    Some(piece.finish())
+}
+
+/// A piece of the plain route in the making: the records of its lines so far, given a
+/// stretch of whole lines at a time ([`plain_piece`] gives them all at once, the file
+/// route [`stream_piece`] a buffer at a time).
+struct PieceBuilder {
+    t: ClaimTable,
+    names: Option<PieceNames>,
+    batch: Batch,
+    record: csv::ByteRecord,
+    /// Lines and records so far.
+    line: u32,
+    row: u32,
+}
+
+impl PieceBuilder {
+    /// A piece with room for about `lines` records (more are taken all the same).
+    fn new(lines: usize, filed: bool) -> PieceBuilder {
+        let mut t = ClaimTable::default();
+        t.rows.reserve_exact(lines);
+        if !filed {
+            t.quantity_of.reserve_exact(lines);
         }
-        line += 1;
+        t.row_nos.reserve_exact(lines);
+        t.source_start.reserve_exact(lines + 1);
+        t.source_ids.reserve(lines);
+        PieceBuilder {
+            t,
+            names: filed.then(|| PieceNames::with_room(lines)),
+            batch: Batch::default(),
+            record: csv::ByteRecord::new(),
+            line: 0,
+            row: 0,
+        }
     }
-    t.intern_quantities(&mut pending);
-    t.source_start.push(t.source_ids.len() as u32);
-    Some((t, names))
+
+    /// Adds the records of `text`, whole lines (the piece's last may lack its line end).
+    /// `None` at the first row the checked route would refuse.
+    fn lines(&mut self, text: &[u8], cols: &Cols) -> Option<()> {
+        let PieceBuilder {
+            t,
+            names,
+            batch,
+            record,
+            line,
+            row,
+        } = self;
+        // Unfiled, the quantities of the last rows are interned a few thousand at a time
+        // in a loop that does nothing else: lookups side by side keep several cache misses
+        // in flight, where a lookup between two rows' parsing waited for each. Row order,
+        // hence numbering by first appearance, is kept: the pending names are interned
+        // before any row that interns its own, and before the text goes.
+        const PENDING: usize = 4096;
+        let filed = names.is_some();
+        let mut pending: Vec<&[u8]> = Vec::with_capacity(if filed { 0 } else { PENDING });
+        let mut rest = text;
+        while !rest.is_empty() {
+            let cut = cut_line(rest);
+            let l = &rest[..cut.end];
+            rest = rest.get(cut.end + 1..).unwrap_or_default();
+            // Empty lines are no records, as for the csv crate; they still count as lines.
+            if let Some(q) = quick_cut(l, &cut, cols) {
+                match names.as_mut() {
+                    Some(names) => names.add(q.quantity, *row),
+                    None => pending.push(q.quantity),
+                }
+                *row += 1;
+                t.push_all_but_quantity(std::iter::once(q.source), q.row, *row);
+                if pending.len() == PENDING {
+                    t.intern_quantities(&mut pending);
+                }
+            } else if !l.is_empty() {
+                t.intern_quantities(&mut pending);
+                record.clear();
+                for field in l.split(|&b| b == b',') {
+                    record.push_field(field);
+                }
+                batch.arena.clear();
+                batch.names.clear();
+                let p = check_row(cols, record, *row + 1, *line, batch).ok()?;
+                if p.deferred.is_some() {
+                    return None;
+                }
+                match names.as_mut() {
+                    Some(names) => {
+                        let bytes = |r: &std::ops::Range<u32>| {
+                            &batch.arena[r.start as usize..r.end as usize]
+                        };
+                        names.add(bytes(&p.quantity), *row);
+                        let sources =
+                            batch.names[p.names.start as usize..p.names.end as usize].iter();
+                        t.push_all_but_quantity(sources.map(bytes), p.row, p.row_no);
+                    }
+                    None => t.store(&batch.arena, &batch.names, &p),
+                }
+                *row += 1;
+            }
+            *line += 1;
+        }
+        t.intern_quantities(&mut pending);
+        Some(())
+    }
+
+    fn finish(mut self) -> Piece {
+        self.t.source_start.push(self.t.source_ids.len() as u32);
+        (self.t, self.names)
+    }
 }
 
 #[cfg(test)]
@@ -1694,6 +1924,171 @@ mod tests {
     /// A file read in parts at once is the file read through: the same table from
     /// `load_file` as from `load` on its bytes, for a file past the 1 MB of parallel
     /// reading and a small one, whatever the file's cursor.
+    /// A file read straight into the plain route's parts, a buffer at a time, gives the
+    /// table of its bytes (and of the checked route, where that reads it) whatever the
+    /// number of parts: lines cut by the buffers and by the parts, empty lines, rows only
+    /// the general rules read (several sources, exponents), a last line without its end,
+    /// a line longer than a buffer and than a part (a claim of 200,000 sources: some part
+    /// then holds no line), filed and
+    /// interned quantity names. A quote or a refused row far into the file gives the
+    /// whole-file route, with the same rejections.
+    #[cfg(all(unix, feature = "parallel"))]
+    #[test]
+    fn a_file_streamed_in_parts_gives_the_table_of_its_bytes() {
+        use std::io::Write;
+        fn same(a: &ClaimTable, b: &ClaimTable, case: &str) {
+            assert_eq!(a.len(), b.len(), "{case}");
+            assert!(a.quantities.names().eq(b.quantities.names()), "{case}");
+            assert!(a.sources.names().eq(b.sources.names()), "{case}");
+            assert_eq!(a.quantity_of, b.quantity_of, "{case}");
+            assert_eq!(a.source_start, b.source_start, "{case}");
+            assert_eq!(a.source_ids, b.source_ids, "{case}");
+            assert_eq!(format!("{:?}", a.rows), format!("{:?}", b.rows), "{case}");
+            assert_eq!(a.row_nos, b.row_nos, "{case}");
+            assert_eq!(a.reconcile(), b.reconcile(), "{case}");
+        }
+        let mut rng = XorShift::new(0x0dd_ba11);
+        let mut lines = |rows: usize, csv: &mut String| {
+            for i in 0..rows {
+                let low = rng.next_u64() % 1000;
+                let r = rng.unit();
+                if r < 0.01 {
+                    csv.push('\n');
+                } else if r < 0.03 {
+                    csv.push_str(&format!(
+                        "q{},s{};t{},{low}e0,,{}\n",
+                        i % 2003,
+                        i % 7,
+                        i % 5,
+                        low + 9
+                    ));
+                } else {
+                    csv.push_str(&format!(
+                        "q{},s{},{low},{},{}\n",
+                        i % 2003,
+                        i % 53,
+                        low + 1,
+                        low + 2
+                    ));
+                }
+            }
+        };
+        let header = "quantity,sources,low,central,high\n";
+        let mut plain = String::from(header);
+        lines(60_000, &mut plain);
+        plain.push_str("q1,s1,1,2,3");
+        let mut long = String::from(header);
+        lines(30_000, &mut long);
+        let many: Vec<String> = (0..200_000).map(|k| format!("m{k}")).collect();
+        long.push_str(&format!("q1,{},1,2,3\n", many.join(";")));
+        lines(30_000, &mut long);
+        let mut quoted = plain.clone();
+        quoted.push_str("\n\"q1\",s1,1,2,3\n");
+        let mut refused = String::from(header);
+        lines(60_000, &mut refused);
+        refused.push_str("q7,s1,9,5,2\n");
+        lines(1_000, &mut refused);
+        let path =
+            std::env::temp_dir().join(format!("crosscheck-stream-{}.csv", std::process::id()));
+        for (name, csv) in [
+            ("plain", &plain),
+            ("long", &long),
+            ("quoted", &quoted),
+            ("refused", &refused),
+        ] {
+            assert!(csv.len() > 1 << 20, "{name}: {} bytes", csv.len());
+            let mut f = std::fs::File::create(&path).unwrap();
+            f.write_all(csv.as_bytes()).unwrap();
+            drop(f);
+            let f = std::fs::File::open(&path).unwrap();
+            let (bytes, rb) = ClaimTable::load_bytes(csv.as_bytes()).unwrap();
+            let (whole, rw) = ClaimTable::load_file(&f).unwrap();
+            same(&whole, &bytes, name);
+            assert_eq!(
+                bytes.read_by_plain_route(),
+                rb.is_empty() && name != "quoted"
+            );
+            assert_eq!(format!("{rw:?}"), format!("{rb:?}"), "{name}");
+            for parts in 1..=5 {
+                for partition_from in [0, usize::MAX] {
+                    let case = format!("{name}, {parts} parts, filed from {partition_from}");
+                    let pieces = stream_pieces(&f, parts, partition_from).unwrap();
+                    if name == "quoted" || name == "refused" {
+                        assert!(pieces.is_none(), "{case}");
+                        assert!(!rb.is_empty() || name == "quoted", "{case}");
+                        continue;
+                    }
+                    let pieces = pieces.unwrap_or_else(|| panic!("{case}: not streamed"));
+                    assert_eq!(pieces.len(), parts, "{case}");
+                    if name == "long" && parts >= 3 {
+                        assert!(
+                            pieces.iter().any(|p| p.0.is_empty()),
+                            "{case}: no empty part"
+                        );
+                    }
+                    same(&merge_pieces(pieces), &bytes, &case);
+                }
+            }
+        }
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    /// Cut anywhere, a file's two parts hold every line once: the first part the lines
+    /// that start before the cut, the second the rest (a line that holds the cut's byte
+    /// before is the first part's), for every cut from the first record's start to the
+    /// file's end, with lines of every length, empty ones and a last one without its end.
+    #[cfg(all(unix, feature = "parallel"))]
+    #[test]
+    fn a_part_holds_the_lines_that_start_in_it() {
+        use std::io::Write;
+        use std::sync::atomic::AtomicBool;
+        let mut csv = String::from("quantity,sources,low,high\n");
+        for i in 0..120 {
+            let name = "q".repeat(1 + i % 13);
+            match i % 17 {
+                0 => csv.push('\n'),
+                _ => csv.push_str(&format!("{name}{},s{},{i},{}\n", i % 9, i % 4, i + 7)),
+            }
+        }
+        csv.push_str("qlast,s1,1,2");
+        let (whole, rejected) = ClaimTable::load_bytes(csv.as_bytes()).unwrap();
+        assert!(rejected.is_empty() && whole.read_by_plain_route());
+        let path =
+            std::env::temp_dir().join(format!("crosscheck-parts-{}.csv", std::process::id()));
+        std::fs::File::create(&path)
+            .unwrap()
+            .write_all(csv.as_bytes())
+            .unwrap();
+        let f = std::fs::File::open(&path).unwrap();
+        let (cols, body) = ClaimTable::header_of(csv.as_bytes()).unwrap();
+        let (start, len) = (body.byte(), csv.len() as u64);
+        let no = AtomicBool::new(false);
+        for filed in [false, true] {
+            for cut in start + 1..=len {
+                let piece = |from, skip, to| {
+                    stream_piece(&f, from, skip, to, len, &cols, filed, &no)
+                        .unwrap()
+                        .unwrap()
+                };
+                let parts = vec![piece(start, false, Some(cut)), piece(cut, true, None)];
+                let merged = merge_pieces(parts);
+                let case = format!("cut at {cut}, filed {filed}");
+                assert_eq!(merged.len(), whole.len(), "{case}");
+                assert_eq!(
+                    format!("{:?}", merged.rows),
+                    format!("{:?}", whole.rows),
+                    "{case}"
+                );
+                assert!(
+                    merged.quantities.names().eq(whole.quantities.names()),
+                    "{case}"
+                );
+                assert_eq!(merged.row_nos, whole.row_nos, "{case}");
+            }
+        }
+        std::fs::remove_file(&path).unwrap();
+    }
+
     #[test]
     fn a_file_read_in_parts_gives_the_table_of_its_bytes() {
         use std::io::{Seek, SeekFrom, Write};
