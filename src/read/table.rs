@@ -1111,57 +1111,156 @@ type Piece = (ClaimTable, Option<PieceNames>);
 
 /// [`ClaimTable::group`] of claims whose quantities (of `nq`) are `quantity_of`.
 ///
-/// Past [`GROUP_IN_CACHE`] claims, in two stable passes within `order` itself: the claims
-/// are first dealt to up to 256 runs by their quantity's top bits (each run's stretch of
-/// `order` is where its quantities' claims go, and is appended to in row order), then
-/// each run's claims, copied out, are put in their places within its stretch, small
-/// enough to stay in cache. Scattering a million claims straight to their places in a
-/// 4 MB `order` missed the cache at nearly every claim: 12–15 ms of the 1M workload's
-/// reconcile (timed in a build with timing prints); in a probe grouping a million random
-/// ids of 100,000 quantities, 11.6–13.3 ms straight against 8.1–9.4 ms in two passes (and
-/// 6–7 ms dealing (quantity, claim) pairs to a second array, 8 bytes a claim more at the
-/// peak: not taken). Both give the same lists (a test holds them to each other).
+/// Past [`GROUP_IN_CACHE`] claims, by runs of quantities, on every core with the
+/// `parallel` feature: the claims are cut into one part a core, and each part deals its
+/// claims, with their quantities, to up to 256 runs by their quantity's top bits (in row
+/// order, into lists of its own); then each run, on its own, counts its quantities'
+/// claims (its stretch of `offsets`) and puts them in their places within its stretch of
+/// `order`, the parts' claims in part order, everything it touches small enough to stay in
+/// cache. The runs' stretches are disjoint, so they are filled side by side. Scattering a
+/// million claims straight to their places in a 4 MB `order` missed the cache at nearly
+/// every claim (12–15 ms of the 1M workload's reconcile); at 10M claims of 1M quantities
+/// the earlier version of this function, on one core, still counted every quantity's
+/// claims in one pass over the table and looked each dealt claim's quantity up again in
+/// `quantity_of`, which missed the cache the same way: 36 and 116 ms of the 165–181 ms
+/// the grouping took there. Both routes give the lists of placing each claim in turn (a
+/// test holds them to it). Memory: the lists, and 8 bytes a claim while grouping.
 fn group_by(quantity_of: &[u32], nq: usize) -> (Vec<u32>, Vec<u32>) {
+    #[cfg(feature = "parallel")]
+    let parts = rayon::current_num_threads();
+    #[cfg(not(feature = "parallel"))]
+    let parts = 1;
+    group_in_parts(quantity_of, nq, parts)
+}
+
+/// [`group_by`] with its claims cut into `parts` parts (the same lists for any number).
+fn group_in_parts(quantity_of: &[u32], nq: usize, parts: usize) -> (Vec<u32>, Vec<u32>) {
+    let n = quantity_of.len();
     let mut offsets = vec![0u32; nq + 1];
-    for &q in quantity_of {
-        offsets[q as usize + 1] += 1;
-    }
-    for k in 0..nq {
-        offsets[k + 1] += offsets[k];
-    }
-    let mut next = offsets.clone();
-    let mut order = vec![0u32; quantity_of.len()];
-    if quantity_of.len() <= GROUP_IN_CACHE {
+    let mut order = vec![0u32; n];
+    if n <= GROUP_IN_CACHE {
+        for &q in quantity_of {
+            offsets[q as usize + 1] += 1;
+        }
+        for k in 0..nq {
+            offsets[k + 1] += offsets[k];
+        }
+        let mut next = offsets.clone();
         for (i, &q) in quantity_of.iter().enumerate() {
             order[next[q as usize] as usize] = i as u32;
             next[q as usize] += 1;
         }
-    } else {
-        // Run b holds quantities b << shift up to the next run's first: its claims take
-        // the stretch of `order` from its first quantity's place to the next run's.
-        let shift = (usize::BITS - nq.leading_zeros()).saturating_sub(8);
-        let runs = (nq >> shift) + 1;
-        let starts: Vec<u32> = (0..=runs).map(|b| offsets[(b << shift).min(nq)]).collect();
-        let mut dealt = starts.clone();
-        for (i, &q) in quantity_of.iter().enumerate() {
-            let b = (q >> shift) as usize;
-            order[dealt[b] as usize] = i as u32;
-            dealt[b] += 1;
-        }
-        // Each run's claims, in row order, to their places within its stretch.
-        let mut run = Vec::new();
-        for w in starts.windows(2) {
-            let stretch = w[0] as usize..w[1] as usize;
-            run.clear();
-            run.extend_from_slice(&order[stretch]);
-            for &i in &run {
-                let q = quantity_of[i as usize] as usize;
-                order[next[q] as usize] = i;
-                next[q] += 1;
+        return (offsets, order);
+    }
+    // Run b holds quantities b << shift up to the next run's first.
+    let shift = (usize::BITS - nq.leading_zeros()).saturating_sub(8);
+    let runs = (nq >> shift) + 1;
+    let size = n.div_ceil(parts.max(1));
+    let dealt = map_parts(quantity_of.chunks(size).enumerate().collect(), |(p, qs)| {
+        Dealt::new(qs, p * size, shift, runs)
+    });
+    // Run b's claims take `order[run_start[b]..run_start[b + 1]]`.
+    let mut run_start = vec![0usize; runs + 1];
+    for b in 0..runs {
+        let claims: usize = dealt.iter().map(|d| d.run(b).len()).sum();
+        run_start[b + 1] = run_start[b] + claims;
+    }
+    // Each run its stretch of `order` and of `offsets[1..]` (its quantities' ends).
+    let mut jobs = Vec::with_capacity(runs);
+    let (mut order_rest, mut ends_rest) = (order.as_mut_slice(), &mut offsets[1..]);
+    for b in 0..runs {
+        let (first, end) = ((b << shift).min(nq), ((b + 1) << shift).min(nq));
+        let (stretch, o) =
+            std::mem::take(&mut order_rest).split_at_mut(run_start[b + 1] - run_start[b]);
+        let (ends, e) = std::mem::take(&mut ends_rest).split_at_mut(end - first);
+        (order_rest, ends_rest) = (o, e);
+        jobs.push((b, first, stretch, ends));
+    }
+    let dealt = &dealt;
+    let place = |(b, first, stretch, ends): (usize, usize, &mut [u32], &mut [u32])| {
+        let base = run_start[b] as u32;
+        for d in dealt {
+            for &q in &d.quantity[d.run(b)] {
+                ends[q as usize - first] += 1;
             }
         }
+        let mut next = Vec::with_capacity(ends.len());
+        let mut total = base;
+        for e in ends.iter_mut() {
+            next.push(total - base);
+            total += *e;
+            *e = total;
+        }
+        for d in dealt {
+            let r = d.run(b);
+            for (&i, &q) in d.claims[r.clone()].iter().zip(&d.quantity[r]) {
+                let slot = &mut next[q as usize - first];
+                stretch[*slot as usize] = i;
+                *slot += 1;
+            }
+        }
+    };
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        jobs.into_par_iter().for_each(place);
     }
+    #[cfg(not(feature = "parallel"))]
+    jobs.into_iter().for_each(place);
     (offsets, order)
+}
+
+/// One part of [`group_by`]'s claims dealt to runs of quantities: its claims (by index in
+/// the table) and their quantities, run by run, each run's in row order.
+struct Dealt {
+    /// Run b's claims are at `starts[b]..starts[b + 1]`.
+    starts: Vec<u32>,
+    claims: Vec<u32>,
+    quantity: Vec<u32>,
+}
+
+impl Dealt {
+    /// Deals claims `from..` (whose quantities are `quantity_of`) to `runs` runs of
+    /// quantities by their quantity's bits above `shift`.
+    fn new(quantity_of: &[u32], from: usize, shift: u32, runs: usize) -> Dealt {
+        let mut starts = vec![0u32; runs + 1];
+        for &q in quantity_of {
+            starts[(q >> shift) as usize + 1] += 1;
+        }
+        for b in 0..runs {
+            starts[b + 1] += starts[b];
+        }
+        let mut at = starts.clone();
+        let (mut claims, mut quantity) =
+            (vec![0u32; quantity_of.len()], vec![0u32; quantity_of.len()]);
+        for (j, &q) in quantity_of.iter().enumerate() {
+            let slot = &mut at[(q >> shift) as usize];
+            claims[*slot as usize] = (from + j) as u32;
+            quantity[*slot as usize] = q;
+            *slot += 1;
+        }
+        Dealt {
+            starts,
+            claims,
+            quantity,
+        }
+    }
+
+    /// Where run b's claims are in `claims` and `quantity`.
+    fn run(&self, b: usize) -> std::ops::Range<usize> {
+        self.starts[b] as usize..self.starts[b + 1] as usize
+    }
+}
+
+/// `items.map(f)` collected: on every core with the `parallel` feature.
+fn map_parts<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync + Send) -> Vec<U> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        items.into_par_iter().map(f).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    items.into_iter().map(f).collect()
 }
 
 /// The plain route straight from a regular file of 1 MB or more (with the `parallel`
@@ -2205,11 +2304,15 @@ mod tests {
                     _ => (rng.next_u64() % nq as u64) as u32,
                 })
                 .collect();
-            assert_eq!(
-                group_by(&quantity_of, nq),
-                straight(&quantity_of, nq),
-                "{nq} quantities"
-            );
+            let want = straight(&quantity_of, nq);
+            assert_eq!(group_by(&quantity_of, nq), want, "{nq} quantities");
+            for parts in [1, 3, 7] {
+                assert_eq!(
+                    group_in_parts(&quantity_of, nq, parts),
+                    want,
+                    "{nq} quantities, {parts} parts"
+                );
+            }
         }
     }
 
