@@ -22,12 +22,14 @@
 //!
 //! # Cost
 //!
-//! Loading: linear in the file, which is held in memory while it is read (its size, about
-//! 38 bytes a claim on the benchmark workload); a plain file of 16 MB or more also holds
-//! 20 bytes a row while its quantity names are numbered by partitions, plus a sort of its
-//! distinct names. Reconciling: O(n log n) per quantity of n
-//! claims (a sort into a fixed order, the sweep, the meta-analyses' O(n) passes), O(N) to
-//! group N claims. The figures do not depend on the order of the rows: each quantity's
+//! Loading: linear in the file. Bytes in memory, and a file read whole, are held while they
+//! are read (about 38 bytes a claim on the benchmark workload); a plain file of 1 MB or
+//! more read by [`ClaimTable::load_file`] (with the `parallel` feature, on Unix) holds only a
+//! 512 KB buffer a core. A plain file of 16 MB or more also holds 20 bytes a row while its
+//! quantity names are numbered by partitions, plus a sort of its distinct names.
+//! Reconciling: O(n log n) per quantity of n claims (a sort into a fixed order, the sweep,
+//! the meta-analyses' O(n) passes), O(N) to group N claims (8 bytes a claim more while
+//! grouping more than 262,144). The figures do not depend on the order of the rows: each quantity's
 //! claims are summed in an order fixed by their figures.
 //!
 //! # Example
@@ -308,13 +310,14 @@ impl ClaimTable {
     }
 
     /// As [`load`](ClaimTable::load), on a whole file (a regular file from its start,
-    /// wherever its cursor is; a pipe from where it is): with the `parallel` feature, on Unix, a regular file of 1 MB or more is
-    /// read in one part per core at once (positioned reads), so copying it from the page
-    /// cache and faulting in the memory that holds it take every core. On the 1M-claim
-    /// workload (38 MB) a probe read the file in 14.5–17.7 ms this way against 23–27 ms
-    /// with `read_to_end` (the 10M workload: 126–136 ms against 235–256 ms); the table is
-    /// the same. A file that grows while it is read is read to its end; one that shrinks
-    /// is an error.
+    /// wherever its cursor is; a pipe from where it is). With the `parallel` feature, on
+    /// Unix, a regular file of 1 MB or more is read by one part per core at once
+    /// (positioned reads): a plain file's parts are parsed a 512 KB buffer at a time as they
+    /// are read, without holding the file (on the 1M-claim workload the load took 73–84 ms
+    /// this way against 92 ms reading the whole file first); any other file is read
+    /// whole, in one part per core, and then by the plain route or the csv crate. The
+    /// table and the rejections are those of [`load`](ClaimTable::load). A file that grows
+    /// while it is read is read to its end; one that shrinks is an error.
     ///
     /// # Errors
     ///
