@@ -64,3 +64,26 @@ r = [float(x) for x in sys.argv[1].split()]
 print(f"| fast path, 10M / 1M, alternating | {min(r):.2f} / {statistics.median(r):.2f} / {max(r):.2f} × | |")
 PY
 fi
+
+# The full path's 10M/1M ratio, the same way (opt-in: a 10M run writes an 8 GB report).
+if [ "$ten" = "--full-10m" ]; then
+  ratios=()
+  out="$dir/out.json"
+  full() { /usr/bin/time -f "%e %M" -o "$dir/time" target/release/crosscheck reconcile "$1" --format json -o "$out" >/dev/null 2>&1; cat "$dir/time"; }
+  full "$dir/1m.csv" >/dev/null
+  tens=() mbs=()
+  for _ in $(seq "$runs"); do
+    read -r a _ <<< "$(full "$dir/1m.csv")"
+    read -r b kb <<< "$(full "$dir/10m.csv")"
+    read -r c _ <<< "$(full "$dir/1m.csv")"
+    tens+=("$b"); mbs+=("$((kb / 1024))")
+    ratios+=("$(python3 -c "print($b / (($a + $c) / 2))")")
+  done
+  rm -f "$out"
+  python3 - "${ratios[*]}" "${tens[*]}" "${mbs[*]}" <<'PY'
+import statistics, sys
+r, t, m = ([float(x) for x in a.split()] for a in sys.argv[1:4])
+print(f"| full path, 10M numeric claims → compact JSON | {min(t):.1f} / {statistics.median(t):.1f} / {max(t):.1f} s | {min(m):.0f} / {statistics.median(m):.0f} / {max(m):.0f} MB |")
+print(f"| full path, 10M / 1M, alternating | {min(r):.2f} / {statistics.median(r):.2f} / {max(r):.2f} × | |")
+PY
+fi
