@@ -1422,11 +1422,19 @@ fn stream_piece(
             return Ok(None);
         }
         let builder = piece.get_or_insert_with(|| {
-            // Room for the part's lines as this first stretch has them, and a tenth more.
-            let lines = memchr::memchr_iter(b'\n', text).count().max(1);
-            let span = to.unwrap_or(len).saturating_sub(at);
-            let room = span as f64 / take.max(1) as f64 * lines as f64 * 1.1;
-            PieceBuilder::new(room as usize + 16, filed)
+            // Room for the part's lines as this first stretch has them, and a tenth more:
+            // a part rarely outgrows it, so its columns seldom move while they grow. A
+            // stretch under 64 KB (a part that starts with very long lines) says too
+            // little to extrapolate from, and no guess goes past 2²⁴ rows: an unusual
+            // start must not reserve gigabytes; the columns grow as they need to.
+            let lines = memchr::memchr_iter(b'\n', text).count();
+            let span = to.unwrap_or(len).saturating_sub(at) as f64;
+            let room = if take >= 1 << 16 {
+                (span / take as f64 * lines as f64 * 1.1) as usize
+            } else {
+                lines
+            };
+            PieceBuilder::new(room.min(1 << 24) + 16, filed)
         });
         if builder.lines(text, cols).is_none() {
             return Ok(None);
@@ -2191,6 +2199,44 @@ mod tests {
             }
         }
         std::fs::remove_file(&path).unwrap();
+    }
+
+    /// A part whose first buffer holds one short line and the start of a very long one
+    /// does not extrapolate its room from that line: its columns hold about what it read
+    /// (they grow as they need to), where the guess from 10 bytes a line was 1.1 rows for
+    /// every 10 bytes of the part.
+    #[cfg(all(unix, feature = "parallel"))]
+    #[test]
+    fn a_part_does_not_guess_its_room_from_a_short_start() {
+        use std::io::Write;
+        use std::sync::atomic::AtomicBool;
+        let mut csv = String::from("quantity,sources,low,high\nq,s,1,2\n");
+        let many: Vec<String> = (0..120_000).map(|k| format!("m{k}")).collect();
+        csv.push_str(&format!("q1,{},1,2\n", many.join(";")));
+        for i in 0..2_000 {
+            csv.push_str(&format!("q{i},s{},{i},{}\n", i % 7, i + 1));
+        }
+        // Empty lines (no records) make the part long.
+        csv.push_str(&"\n".repeat(4 << 20));
+        let path = std::env::temp_dir().join(format!("crosscheck-room-{}.csv", std::process::id()));
+        std::fs::File::create(&path)
+            .unwrap()
+            .write_all(csv.as_bytes())
+            .unwrap();
+        let f = std::fs::File::open(&path).unwrap();
+        let (cols, body) = ClaimTable::header_of(csv.as_bytes()).unwrap();
+        let no = AtomicBool::new(false);
+        let len = csv.len() as u64;
+        let (t, _) = stream_piece(&f, body.byte(), false, None, len, &cols, false, &no)
+            .unwrap()
+            .unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(t.len(), 2_002);
+        assert!(
+            t.rows.capacity() < 8 * t.len(),
+            "{} rows' room",
+            t.rows.capacity()
+        );
     }
 
     #[test]
