@@ -243,15 +243,19 @@ pub struct Claim {
     pub(crate) id: String,
     pub(crate) quantity: String,
     pub(crate) sources: Vec<String>,
-    pub(crate) reported_by: Option<String>,
+    /// The rarely-set texts as boxed `str` (16 bytes where a `String` is 24: a claim set
+    /// holds millions of claims).
+    pub(crate) reported_by: Option<Box<str>>,
     pub(crate) estimate: Estimate,
     pub(crate) as_of: Option<PartialDate>,
     pub(crate) published: Option<PartialDate>,
-    pub(crate) citation: Option<Citation>,
-    pub(crate) note: Option<String>,
+    /// Boxed: most claims have none, and an inline citation (three optional strings) was
+    /// 64 bytes of every claim's 360.
+    pub(crate) citation: Option<Box<Citation>>,
+    pub(crate) note: Option<Box<str>>,
     pub(crate) stance: Option<Stance>,
     pub(crate) unit: Option<String>,
-    pub(crate) revises: Option<String>,
+    pub(crate) revises: Option<Box<str>>,
 }
 
 impl Claim {
@@ -300,7 +304,7 @@ impl Claim {
     /// Names the claim this one revises (DESIGN §3.3): the revised claim is superseded.
     #[must_use]
     pub fn with_revises(mut self, claim: impl Into<String>) -> Self {
-        self.revises = Some(claim.into());
+        self.revises = Some(claim.into().into_boxed_str());
         self
     }
 
@@ -319,7 +323,7 @@ impl Claim {
     /// Sets the outlet that relayed the claim.
     #[must_use]
     pub fn with_reported_by(mut self, outlet: impl Into<String>) -> Self {
-        self.reported_by = Some(outlet.into());
+        self.reported_by = Some(outlet.into().into_boxed_str());
         self
     }
 
@@ -340,21 +344,21 @@ impl Claim {
     /// Sets the citation.
     #[must_use]
     pub fn with_citation(mut self, citation: Citation) -> Self {
-        self.citation = Some(citation);
+        self.citation = Some(Box::new(citation));
         self
     }
 
     /// Sets the citation's quote (keeping its url and title).
     #[must_use]
     pub fn with_quote(mut self, quote: impl Into<String>) -> Self {
-        self.citation.get_or_insert_with(Citation::default).quote = Some(quote.into());
+        self.citation.get_or_insert_with(Box::default).quote = Some(quote.into());
         self
     }
 
     /// Sets a free-text note.
     #[must_use]
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
+        self.note = Some(note.into().into_boxed_str());
         self
     }
 
@@ -418,7 +422,7 @@ impl Claim {
     /// The citation.
     #[must_use]
     pub fn citation(&self) -> Option<&Citation> {
-        self.citation.as_ref()
+        self.citation.as_deref()
     }
 
     /// The note.
@@ -438,5 +442,35 @@ impl Claim {
     #[must_use]
     pub fn unit(&self) -> Option<&str> {
         self.unit.as_deref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A claim set holds millions of claims: a claim keeps its rarely-set parts (the
+    /// citation, the outlet, the note, the revised claim) out of line, 272 bytes where
+    /// they made 360. Fails when one of them is inlined again.
+    #[test]
+    fn a_claim_keeps_its_rare_parts_out_of_line() {
+        assert!(
+            std::mem::size_of::<Claim>() <= 272,
+            "{}",
+            std::mem::size_of::<Claim>()
+        );
+        let c = Claim::new("c", "q", ["s"], Estimate::exact(1.0).unwrap())
+            .unwrap()
+            .with_reported_by("outlet")
+            .with_note("a note")
+            .with_revises("b")
+            .with_quote("it said 1");
+        assert_eq!(c.reported_by(), Some("outlet"));
+        assert_eq!(c.note(), Some("a note"));
+        assert_eq!(c.revises(), Some("b"));
+        assert_eq!(
+            c.citation().and_then(|x| x.quote.as_deref()),
+            Some("it said 1")
+        );
     }
 }

@@ -839,14 +839,14 @@ fn claim_from_json(v: Value, set: &ClaimSet, default_profile: Profile) -> Result
             reader_for(set, &quantity, profile.unwrap_or(default_profile)),
         )?;
         let mut c = Claim::new(id, quantity, sources, estimate)?;
-        c.reported_by = take(&mut o, "reported_by")?;
+        c.reported_by = take::<String>(&mut o, "reported_by")?.map(String::into_boxed_str);
         c.as_of = date("as_of", take(&mut o, "as_of")?)?;
         c.published = date("published", take(&mut o, "published")?)?;
-        c.citation = take::<Citation>(&mut o, "citation")?;
-        c.note = take(&mut o, "note")?;
+        c.citation = take::<Citation>(&mut o, "citation")?.map(Box::new);
+        c.note = take::<String>(&mut o, "note")?.map(String::into_boxed_str);
         c.stance = parsed::<Stance>(take(&mut o, "stance")?)?;
         c.unit = take(&mut o, "unit")?;
-        c.revises = take(&mut o, "revises")?;
+        c.revises = take::<String>(&mut o, "revises")?.map(String::into_boxed_str);
         no_more(&o, CLAIM_FIELDS)?;
         Ok(c)
     };
@@ -1456,17 +1456,17 @@ fn csv_claim(
             cols.get(r, "quote"),
         );
         if url.is_some() || title.is_some() || quote.is_some() {
-            c.citation = Some(Citation {
+            c.citation = Some(Box::new(Citation {
                 url: url.map(str::to_string),
                 title: title.map(str::to_string),
                 quote: quote.map(str::to_string),
-            });
+            }));
         }
-        c.note = cols.get(r, "note").map(str::to_string);
-        c.reported_by = cols.get(r, "reported_by").map(str::to_string);
+        c.note = cols.get(r, "note").map(Box::from);
+        c.reported_by = cols.get(r, "reported_by").map(Box::from);
         c.stance = parsed(cols.get(r, "stance").map(str::to_string))?;
         c.unit = cols.get(r, "unit").map(str::to_string);
-        c.revises = cols.get(r, "revises").map(str::to_string);
+        c.revises = cols.get(r, "revises").map(Box::from);
         Ok(c)
     };
     // The location only for a row refused (its id made again from the record).
