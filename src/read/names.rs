@@ -264,7 +264,7 @@ fn number_part<K: Hash + Eq>(
 }
 
 /// `items.map(f)` collected: on every core with the `parallel` feature when `parallel`.
-fn map_all<T: Send, U: Send>(
+pub(crate) fn map_all<T: Send, U: Send>(
     items: Vec<T>,
     parallel: bool,
     f: impl Fn(T) -> U + Sync + Send,

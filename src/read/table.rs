@@ -53,7 +53,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
 use crate::interval::Interval;
-use crate::names::{Interner, PieceNames, number};
+use crate::names::{Interner, PieceNames, map_all, number};
 use crate::pool;
 use crate::pool::meta::{MetaOptions, Method, Study, solve, standardise};
 use crate::reconcile::Verdict;
@@ -1159,9 +1159,11 @@ fn group_in_parts(quantity_of: &[u32], nq: usize, parts: usize) -> (Vec<u32>, Ve
     let shift = (usize::BITS - nq.leading_zeros()).saturating_sub(8);
     let runs = (nq >> shift) + 1;
     let size = n.div_ceil(parts.max(1));
-    let dealt = map_parts(quantity_of.chunks(size).enumerate().collect(), |(p, qs)| {
-        Dealt::new(qs, p * size, shift, runs)
-    });
+    let dealt = map_all(
+        quantity_of.chunks(size).enumerate().collect(),
+        true,
+        |(p, qs)| Dealt::new(qs, p * size, shift, runs),
+    );
     // Run b's claims take `order[run_start[b]..run_start[b + 1]]`.
     let mut run_start = vec![0usize; runs + 1];
     for b in 0..runs {
@@ -1253,17 +1255,6 @@ impl Dealt {
     fn run(&self, b: usize) -> std::ops::Range<usize> {
         self.starts[b] as usize..self.starts[b + 1] as usize
     }
-}
-
-/// `items.map(f)` collected: on every core with the `parallel` feature.
-fn map_parts<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync + Send) -> Vec<U> {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        items.into_par_iter().map(f).collect()
-    }
-    #[cfg(not(feature = "parallel"))]
-    items.into_iter().map(f).collect()
 }
 
 /// The plain route straight from a regular file of 1 MB or more (with the `parallel`
@@ -1848,6 +1839,20 @@ mod tests {
     use super::*;
     use crate::testing::XorShift;
 
+    /// `text` written to a file of the temporary directory named after `name` and this
+    /// process, and that file opened for reading (the caller removes it by its path).
+    fn on_disk(name: &str, text: &str) -> (std::path::PathBuf, std::fs::File) {
+        use std::io::Write;
+        let path =
+            std::env::temp_dir().join(format!("crosscheck-{name}-{}.csv", std::process::id()));
+        std::fs::File::create(&path)
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        let f = std::fs::File::open(&path).unwrap();
+        (path, f)
+    }
+
     /// A quantity's summary is the generic one (`reconcile::core` and `sweep::sweep` on
     /// the same intervals, weight one each) to the bit: its envelope, consensus and best
     /// region are compared by their debug forms, so a −0 kept from the wrong claim shows.
@@ -2047,7 +2052,6 @@ mod tests {
     #[cfg(all(unix, feature = "parallel"))]
     #[test]
     fn a_file_streamed_in_parts_gives_the_table_of_its_bytes() {
-        use std::io::Write;
         fn same(a: &ClaimTable, b: &ClaimTable, case: &str) {
             assert_eq!(a.len(), b.len(), "{case}");
             assert!(a.quantities.names().eq(b.quantities.names()), "{case}");
@@ -2100,8 +2104,6 @@ mod tests {
         lines(60_000, &mut refused);
         refused.push_str("q7,s1,9,5,2\n");
         lines(1_000, &mut refused);
-        let path =
-            std::env::temp_dir().join(format!("crosscheck-stream-{}.csv", std::process::id()));
         for (name, csv) in [
             ("plain", &plain),
             ("long", &long),
@@ -2109,10 +2111,7 @@ mod tests {
             ("refused", &refused),
         ] {
             assert!(csv.len() > 1 << 20, "{name}: {} bytes", csv.len());
-            let mut f = std::fs::File::create(&path).unwrap();
-            f.write_all(csv.as_bytes()).unwrap();
-            drop(f);
-            let f = std::fs::File::open(&path).unwrap();
+            let (path, f) = on_disk(&format!("stream-{name}"), csv);
             let (bytes, rb) = ClaimTable::load_bytes(csv.as_bytes()).unwrap();
             let (whole, rw) = ClaimTable::load_file(&f).unwrap();
             same(&whole, &bytes, name);
@@ -2141,8 +2140,8 @@ mod tests {
                     same(&merge_pieces(pieces), &bytes, &case);
                 }
             }
+            std::fs::remove_file(&path).unwrap();
         }
-        std::fs::remove_file(&path).unwrap();
     }
 
     /// Cut anywhere, a file's two parts hold every line once: the first part the lines
@@ -2152,7 +2151,6 @@ mod tests {
     #[cfg(all(unix, feature = "parallel"))]
     #[test]
     fn a_part_holds_the_lines_that_start_in_it() {
-        use std::io::Write;
         use std::sync::atomic::AtomicBool;
         let mut csv = String::from("quantity,sources,low,high\n");
         for i in 0..120 {
@@ -2165,13 +2163,7 @@ mod tests {
         csv.push_str("qlast,s1,1,2");
         let (whole, rejected) = ClaimTable::load_bytes(csv.as_bytes()).unwrap();
         assert!(rejected.is_empty() && whole.read_by_plain_route());
-        let path =
-            std::env::temp_dir().join(format!("crosscheck-parts-{}.csv", std::process::id()));
-        std::fs::File::create(&path)
-            .unwrap()
-            .write_all(csv.as_bytes())
-            .unwrap();
-        let f = std::fs::File::open(&path).unwrap();
+        let (path, f) = on_disk("parts", &csv);
         let (cols, body) = ClaimTable::header_of(csv.as_bytes()).unwrap();
         let (start, len) = (body.byte(), csv.len() as u64);
         let no = AtomicBool::new(false);
@@ -2208,7 +2200,6 @@ mod tests {
     #[cfg(all(unix, feature = "parallel"))]
     #[test]
     fn a_part_does_not_guess_its_room_from_a_short_start() {
-        use std::io::Write;
         use std::sync::atomic::AtomicBool;
         let mut csv = String::from("quantity,sources,low,high\nq,s,1,2\n");
         let many: Vec<String> = (0..120_000).map(|k| format!("m{k}")).collect();
@@ -2218,12 +2209,7 @@ mod tests {
         }
         // Empty lines (no records) make the part long.
         csv.push_str(&"\n".repeat(4 << 20));
-        let path = std::env::temp_dir().join(format!("crosscheck-room-{}.csv", std::process::id()));
-        std::fs::File::create(&path)
-            .unwrap()
-            .write_all(csv.as_bytes())
-            .unwrap();
-        let f = std::fs::File::open(&path).unwrap();
+        let (path, f) = on_disk("room", &csv);
         let (cols, body) = ClaimTable::header_of(csv.as_bytes()).unwrap();
         let no = AtomicBool::new(false);
         let len = csv.len() as u64;
@@ -2241,7 +2227,7 @@ mod tests {
 
     #[test]
     fn a_file_read_in_parts_gives_the_table_of_its_bytes() {
-        use std::io::{Seek, SeekFrom, Write};
+        use std::io::{Seek, SeekFrom};
         let mut rng = XorShift::new(0x1f83_d9ab_fb41_bd6b);
         for rows in [20, 60_000] {
             let mut csv = String::from("quantity,sources,low,central,high\n");
@@ -2255,14 +2241,7 @@ mod tests {
                     low + 2
                 ));
             }
-            let path = std::env::temp_dir().join(format!(
-                "crosscheck-load-file-{}-{rows}.csv",
-                std::process::id()
-            ));
-            let mut f = std::fs::File::create(&path).unwrap();
-            f.write_all(csv.as_bytes()).unwrap();
-            drop(f);
-            let mut f = std::fs::File::open(&path).unwrap();
+            let (path, mut f) = on_disk(&format!("load-file-{rows}"), &csv);
             f.seek(SeekFrom::Start(7)).unwrap();
             let (a, ra) = ClaimTable::load_file(&f).unwrap();
             let (b, rb) = ClaimTable::load(csv.as_bytes()).unwrap();
