@@ -68,9 +68,11 @@ fi
 # The full path's 10M/1M ratio, the same way (opt-in: a 10M run writes an 8 GB report).
 if [ "$ten" = "--full-10m" ]; then
   ratios=()
-  out="$dir/out.json"
-  full() { /usr/bin/time -f "%e %M" -o "$dir/time" target/release/crosscheck reconcile "$1" --format json -o "$out" >/dev/null 2>&1; cat "$dir/time"; }
+  # Each workload's report is written over its own last one (a 1M run writing over the
+  # 10M report would also pay for cutting 8 GB off it).
+  full() { /usr/bin/time -f "%e %M" -o "$dir/time" target/release/crosscheck reconcile "$1" --format json -o "${1%.csv}.out.json" >/dev/null 2>&1; cat "$dir/time"; }
   full "$dir/1m.csv" >/dev/null
+  full "$dir/10m.csv" >/dev/null
   tens=() mbs=()
   for _ in $(seq "$runs"); do
     read -r a _ <<< "$(full "$dir/1m.csv")"
@@ -79,7 +81,7 @@ if [ "$ten" = "--full-10m" ]; then
     tens+=("$b"); mbs+=("$((kb / 1024))")
     ratios+=("$(python3 -c "print($b / (($a + $c) / 2))")")
   done
-  rm -f "$out"
+  rm -f "$dir/1m.out.json" "$dir/10m.out.json"
   python3 - "${ratios[*]}" "${tens[*]}" "${mbs[*]}" <<'PY'
 import statistics, sys
 r, t, m = ([float(x) for x in a.split()] for a in sys.argv[1:4])
