@@ -921,6 +921,8 @@ mod tests {
         }
         let mut direct_seen = false;
         for dir in &dirs {
+            // `target/` is there unless the build's output went elsewhere.
+            std::fs::create_dir_all(dir).unwrap();
             let path = dir.join(format!("crosscheck-output-{}.json", std::process::id()));
             for (i, &n) in lengths.iter().enumerate() {
                 let data = bytes(n, i as u64 + 1);
