@@ -487,6 +487,8 @@ struct Output<'a> {
     /// Whether direct I/O was refused (or is not tried): everything goes through the
     /// page cache.
     refused: bool,
+    /// Whether a write failed: nothing more is written.
+    failed: bool,
     /// [`BLOCK`] and [`DIRECT_FROM`], smaller in tests.
     block: usize,
     direct_from: u64,
@@ -609,6 +611,7 @@ impl<'a> Output<'a> {
             direct: None,
             direct_at: 0,
             refused: !cfg!(target_os = "linux") || !regular,
+            failed: false,
             block,
             direct_from,
         }
@@ -619,6 +622,26 @@ impl<'a> Output<'a> {
     /// `direct_from` (that block is then written here, and the thread started for the
     /// next ones).
     fn drain(&mut self, n: usize) -> std::io::Result<()> {
+        self.drain_or_fail(n).map_err(|e| self.stopped(e))
+    }
+
+    /// After a failed write: nothing more is written (a later write or
+    /// [`finish`](Output::finish) says so), and `written` is what surely reached the
+    /// file. The error is the writing thread's own where it stopped (the disk's, such as
+    /// no space left), rather than that it stopped.
+    fn stopped(&mut self, e: std::io::Error) -> std::io::Error {
+        self.failed = true;
+        match self.direct.take() {
+            Some(d) => {
+                let (wrote, ended) = d.end();
+                self.written = self.written.min(self.direct_at + wrote);
+                ended.err().unwrap_or(e)
+            }
+            None => e,
+        }
+    }
+
+    fn drain_or_fail(&mut self, n: usize) -> std::io::Result<()> {
         if self.direct.is_none() && !self.refused && self.written >= self.direct_from {
             match open_direct(self.path, self.written) {
                 Ok(mut f) => match f.write_all(self.buf.get(n)) {
@@ -652,6 +675,10 @@ impl<'a> Output<'a> {
     /// writing thread, and cuts the file at the report's end; after an error, at the end
     /// of what was surely written.
     fn finish(mut self) -> std::io::Result<()> {
+        if self.failed {
+            let cut = cut_output(&self.file, self.written);
+            return cut.and(Err(earlier_failure()));
+        }
         let n = self.filled;
         let end = self.written + n as u64;
         let mut result = Ok(());
@@ -679,6 +706,9 @@ impl<'a> Output<'a> {
 
 impl Write for Output<'_> {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.failed {
+            return Err(earlier_failure());
+        }
         let n = data.len().min(self.block - self.filled);
         let at = self.filled;
         self.buf.get(self.block)[at..at + n].copy_from_slice(&data[..n]);
@@ -695,6 +725,11 @@ impl Write for Output<'_> {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// What [`Output`] answers once a write of it failed.
+fn earlier_failure() -> std::io::Error {
+    std::io::Error::other("an earlier write of this file failed")
 }
 
 /// `EINVAL`: what Linux answers a direct write it cannot align, and an open with
@@ -861,6 +896,25 @@ mod tests {
         }
         out.finish().unwrap();
         (std::fs::read(path).unwrap(), direct)
+    }
+
+    /// After a failed write nothing more is written and nothing panics: later writes and
+    /// `finish` fail too (here the file is open for reading only, so every write fails).
+    #[test]
+    fn a_failed_write_ends_the_output() {
+        let path =
+            std::env::temp_dir().join(format!("crosscheck-failed-{}.json", std::process::id()));
+        std::fs::write(&path, b"an earlier report").unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        let mut out = Output::with_sizes(file, &path, 2 * ALIGN, 4 * ALIGN as u64);
+        let data = bytes(3 * ALIGN, 3);
+        assert!(out.write_all(&data).is_err());
+        assert!(out.failed);
+        let again = out.write(&data).unwrap_err();
+        assert_eq!(again.to_string(), earlier_failure().to_string());
+        assert!(out.finish().is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"an earlier report");
+        std::fs::remove_file(&path).unwrap();
     }
 
     /// Into a pipe (`-o /dev/stdout | …`) the bytes go through the page cache's route,
