@@ -750,8 +750,9 @@ impl Reconciler {
         jobs: &mut [(&Quantity, Vec<&Claim>)],
         then: impl Fn(Option<QuantityReport>) -> T + Sync,
     ) -> Vec<(String, T)> {
+        // Each job's claims are warmed (`warm`) just before it is reconciled: in parallel,
+        // four jobs' at once.
         let one = |(q, claims): &mut (&Quantity, Vec<&Claim>)| {
-            warm(claims);
             claims.sort_by(|a, b| a.id().cmp(b.id()));
             let r = self.quantity(set, q, claims, &mut Work::default());
             (q.id().to_string(), then(r))
@@ -769,7 +770,12 @@ impl Reconciler {
                 })
                 .collect();
         }
-        jobs.iter_mut().map(one).collect()
+        jobs.iter_mut()
+            .map(|job| {
+                warm(&job.1);
+                one(job)
+            })
+            .collect()
     }
 
     /// Everything of the reconciliation but the quantities' reports (constraints, the
@@ -909,11 +915,11 @@ impl Reconciler {
     }
 }
 
-/// Reads the first byte of each claim's id, its first source's id and its wording, in a loop that
-/// does nothing else, so that the cache misses of the claims (which lie scattered over the
-/// set: a quantity's claims come from anywhere in its file) are waited for side by side,
-/// where the sort and the rows that follow would wait for each claim's in turn: the claim,
-/// its list of sources, then the text of each.
+/// Reads the first byte of each claim's id, its first source's id and its wording, in a
+/// loop that does nothing else, so that the cache misses of the claims (which lie scattered
+/// over the set: a quantity's claims come from anywhere in its file) are waited for side
+/// by side, where the sort and the rows that follow would wait for each claim's in turn:
+/// the claim, its list of sources, then the text of each.
 fn warm(claims: &[&Claim]) {
     let mut touched = 0u8;
     for c in claims {
